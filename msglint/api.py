@@ -1,0 +1,75 @@
+"""The library entry points: what `msglint check` does, callable from Python."""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+from typing import Any, Iterable
+
+from .config import EMPTY, Config, config_for_message, load_config
+from .context import Context, merge_context, parse_context_fields
+from .engine import Linter
+from .findings import Result
+from .message import Message, message_from_text, read_message
+from .ruleset import RuleSet, load_ruleset
+
+
+def context_for(message: Message, config: Config, command_line: dict[str, Any]) -> Context:
+    layers = config.context_layers(message.path)
+    front_matter = parse_context_fields(message.front_matter, where=f"{message.path}: front matter")
+    if front_matter:
+        layers.append(("front matter", front_matter))
+    if command_line:
+        layers.append(("command line", command_line))
+    return merge_context(layers)
+
+
+@functools.lru_cache(maxsize=2)
+def default_linter(model: str | None = None) -> Linter:
+    return Linter(load_ruleset(), pipeline=model)
+
+
+def lint_text(
+    text: str,
+    *,
+    relationship: str | None = None,
+    customer_level: int | str | None = None,
+    style: str | None = None,
+    linter: Linter | None = None,
+) -> Result:
+    """Check one message. Front matter in the text is honoured; keyword arguments win over it."""
+    linter = linter or default_linter()
+    message = message_from_text(text)
+    given = {"relationship": relationship, "customer-level": customer_level, "style": style}
+    overrides = parse_context_fields({k: v for k, v in given.items() if v is not None}, where="lint_text")
+    return linter.check_one(message, context_for(message, EMPTY, overrides))
+
+
+def lint_texts(texts: Iterable[str], *, linter: Linter | None = None, **context: Any) -> list[Result]:
+    """Check many messages in one batched pass through the pipeline."""
+    linter = linter or default_linter()
+    given = {key.replace("_", "-"): value for key, value in context.items() if value is not None}
+    overrides = parse_context_fields(given, where="lint_texts")
+    messages = [message_from_text(text) for text in texts]
+    return list(linter.check((m, context_for(m, EMPTY, overrides)) for m in messages))
+
+
+def load_messages(paths: list[str], *, config: Config | None, command_line: dict[str, Any]) -> list[tuple[Message, Context]]:
+    """Read and validate every input before anything is checked, so a bad file stops the run early."""
+    out = []
+    for path in paths:
+        message = read_message(path)
+        file_config = config if config is not None else config_for_message(path)
+        out.append((message, context_for(message, file_config, command_line)))
+    return out
+
+
+def settings_config(explicit: str | None) -> Config:
+    """The config for run-wide settings (fail-on, model, rules): --config, else found from the cwd."""
+    if explicit:
+        return load_config(Path(explicit))
+    return config_for_message("-")
+
+
+def build_ruleset(config: Config, extra_rules: tuple[str, ...], builtin: bool) -> RuleSet:
+    return load_ruleset(list(config.rules) + list(extra_rules), builtin=builtin)

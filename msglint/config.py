@@ -1,0 +1,152 @@
+"""Configuration: `.msglint.yaml` or `[tool.msglint]` in pyproject.toml, found upwards from a file.
+
+Context precedence for a message, lowest first: built-in defaults, the config file's top level, its
+`overrides` entries whose `files` globs match the message's path (later entries win), the message's
+front matter, then the command line.
+"""
+
+from __future__ import annotations
+
+import functools
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pathspec
+import yaml
+
+from .context import CONTEXT_KEYS, parse_context_fields
+from .errors import MsglintError
+from .ruleset import SEVERITIES
+
+CONFIG_NAMES = (".msglint.yaml", ".msglint.yml")
+GLOBAL_KEYS = ("fail-on", "model", "rules")
+OVERRIDE_KEYS = ("files",) + CONTEXT_KEYS
+
+
+@dataclass(frozen=True)
+class Override:
+    spec: pathspec.PathSpec
+    context: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Config:
+    path: Path | None = None
+    context: dict[str, Any] = field(default_factory=dict)
+    overrides: tuple[Override, ...] = ()
+    fail_on: str | None = None
+    model: str | None = None
+    rules: tuple[str, ...] = ()
+
+    @property
+    def root(self) -> Path:
+        return self.path.parent if self.path else Path.cwd()
+
+    def context_layers(self, message_path: str) -> list[tuple[str, dict[str, Any]]]:
+        if self.path is None:
+            return []
+        layers = [(f"config {self.path}", self.context)]
+        relative = _relative_posix(message_path, self.root)
+        if relative is not None:
+            for override in self.overrides:
+                if override.spec.match_file(relative):
+                    layers.append((f"config {self.path} overrides", override.context))
+        return layers
+
+
+def _relative_posix(path: str, root: Path) -> str | None:
+    try:
+        return Path(path).resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return None
+
+
+EMPTY = Config()
+
+
+def load_config(path: Path) -> Config:
+    """Read an explicit config file (.msglint.yaml, or a pyproject.toml with [tool.msglint])."""
+    if not path.is_file():
+        raise MsglintError(f"{path}: no such config file")
+    if path.name == "pyproject.toml":
+        section = _pyproject_section(path)
+        if section is None:
+            raise MsglintError(f"{path}: has no [tool.msglint] section")
+        return _parse(section, path)
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f":{mark.line + 1}" if mark is not None else ""
+        raise MsglintError(f"{path}{where}: config is not valid YAML") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise MsglintError(f"{path}: cannot read config ({exc})") from None
+    return _parse(data or {}, path)
+
+
+def _pyproject_section(path: Path) -> dict | None:
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, OSError, UnicodeDecodeError) as exc:
+        raise MsglintError(f"{path}: cannot read ({exc})") from None
+    return data.get("tool", {}).get("msglint")
+
+
+@functools.lru_cache(maxsize=256)
+def discover_config(directory: Path) -> Config:
+    """The nearest config at or above a directory; an empty config when there is none."""
+    for folder in (directory, *directory.parents):
+        for name in CONFIG_NAMES:
+            candidate = folder / name
+            if candidate.is_file():
+                return load_config(candidate)
+        pyproject = folder / "pyproject.toml"
+        if pyproject.is_file() and _pyproject_section(pyproject) is not None:
+            return load_config(pyproject)
+    return EMPTY
+
+
+def config_for_message(path: str) -> Config:
+    directory = Path.cwd() if path == "-" else Path(path).resolve().parent
+    return discover_config(directory)
+
+
+def _parse(data: Any, path: Path) -> Config:
+    if not isinstance(data, dict):
+        raise MsglintError(f"{path}: config must be a mapping of keys to values")
+    known = set(CONTEXT_KEYS) | set(GLOBAL_KEYS) | {"overrides"}
+    unknown = set(data) - known
+    if unknown:
+        raise MsglintError(f"{path}: unknown config key {sorted(unknown)[0]!r} (known: {', '.join(sorted(known))})")
+    fail_on = data.get("fail-on")
+    if fail_on is not None and fail_on not in SEVERITIES:
+        raise MsglintError(f"{path}: fail-on must be one of {', '.join(SEVERITIES)}, not {fail_on!r}")
+    rules = data.get("rules", [])
+    if isinstance(rules, str):
+        rules = [rules]
+    if not isinstance(rules, list) or not all(isinstance(r, str) for r in rules):
+        raise MsglintError(f"{path}: rules must be a list of rule file or directory paths")
+    return Config(
+        path=path,
+        context=parse_context_fields(data, where=str(path)),
+        overrides=tuple(_parse_override(o, path, i) for i, o in enumerate(data.get("overrides") or [])),
+        fail_on=fail_on,
+        model=data.get("model"),
+        rules=tuple(str((path.parent / r)) for r in rules),
+    )
+
+
+def _parse_override(raw: Any, path: Path, index: int) -> Override:
+    where = f"{path}: overrides[{index}]"
+    if not isinstance(raw, dict):
+        raise MsglintError(f"{where}: must be a mapping with 'files' and context keys")
+    unknown = set(raw) - set(OVERRIDE_KEYS)
+    if unknown:
+        raise MsglintError(f"{where}: unknown key {sorted(unknown)[0]!r} (known: {', '.join(OVERRIDE_KEYS)})")
+    files = raw.get("files")
+    patterns = [files] if isinstance(files, str) else files
+    if not patterns or not isinstance(patterns, list) or not all(isinstance(p, str) for p in patterns):
+        raise MsglintError(f"{where}: files must be a glob or a list of globs, e.g. 'emails/vip/**'")
+    return Override(spec=pathspec.PathSpec.from_lines("gitwildmatch", patterns), context=parse_context_fields(raw, where=where))

@@ -1,0 +1,63 @@
+"""The relationship a message is judged against, and the merge of its sources."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Any, Mapping
+
+from .errors import MsglintError
+from .levels import parse_level
+
+RELATIONSHIPS = ("instrumental", "expressive")
+# Diller's four relationship styles; most customers want top-down.
+STYLES = ("top-down", "co-created", "improvisational", "bottom-up")
+
+CONTEXT_KEYS = ("relationship", "customer-level", "style")
+
+
+@dataclass(frozen=True)
+class Context:
+    relationship: str = "instrumental"
+    customer_level: int | None = None
+    style: str = "top-down"
+    # Where each value came from ("default", "config", "front matter", "command line"), for reports.
+    sources: Mapping[str, str] = field(default_factory=dict, compare=False)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "relationship": self.relationship,
+            "customer_level": self.customer_level,
+            "style": self.style,
+        }
+
+
+def parse_context_fields(raw: Mapping[str, Any], *, where: str) -> dict[str, Any]:
+    """Validate the context keys of a config section, front matter or CLI; unknown keys are ignored."""
+    out: dict[str, Any] = {}
+    if raw.get("relationship") is not None:
+        relationship = str(raw["relationship"]).strip().lower()
+        if relationship not in RELATIONSHIPS:
+            raise MsglintError(
+                f"{where}: relationship must be one of {', '.join(RELATIONSHIPS)}, not {raw['relationship']!r}"
+            )
+        out["relationship"] = relationship
+    for key in ("customer-level", "customer_level"):
+        if key in raw:
+            out["customer_level"] = parse_level(raw[key], where=f"{where}: {key}")
+    if raw.get("style") is not None:
+        style = str(raw["style"]).strip().lower()
+        if style not in STYLES:
+            raise MsglintError(f"{where}: style must be one of {', '.join(STYLES)}, not {raw['style']!r}")
+        out["style"] = style
+    return out
+
+
+def merge_context(layers: list[tuple[str, Mapping[str, Any]]]) -> Context:
+    """Apply parsed layers from lowest to highest precedence onto the built-in defaults."""
+    context = Context(sources={"relationship": "default", "customer_level": "default", "style": "default"})
+    sources = dict(context.sources)
+    for source_name, values in layers:
+        for key, value in values.items():
+            context = replace(context, **{key: value})
+            sources[key] = source_name
+    return replace(context, sources=sources)

@@ -1,0 +1,87 @@
+"""What a check reports: findings, pyramid evidence and the result for one message."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .context import Context
+from .levels import level_name
+from .ruleset import SEVERITY_RANK
+
+
+@dataclass(frozen=True)
+class Location:
+    start: int  # character offsets into the original text, end exclusive
+    end: int
+    line: int
+    column: int
+    end_line: int
+    end_column: int  # exclusive, as in SARIF: the column just after the last character
+    excerpt: str
+
+
+@dataclass(frozen=True)
+class Finding:
+    rule: str
+    category: str
+    severity: str
+    location: Location
+    message: str
+    suggestion: str
+
+    def sort_key(self) -> tuple:
+        return (self.location.start, self.location.end, self.rule)
+
+    def as_dict(self) -> dict:
+        loc = self.location
+        return {
+            "rule": self.rule,
+            "category": self.category,
+            "severity": self.severity,
+            "line": loc.line,
+            "column": loc.column,
+            "end_line": loc.end_line,
+            "end_column": loc.end_column,
+            "excerpt": loc.excerpt,
+            "message": self.message,
+            "suggestion": self.suggestion,
+        }
+
+
+@dataclass(frozen=True)
+class Evidence:
+    rule: str
+    level: int
+    location: Location
+
+    def as_dict(self) -> dict:
+        loc = self.location
+        return {
+            "rule": self.rule,
+            "level": self.level,
+            "line": loc.line,
+            "column": loc.column,
+            "end_line": loc.end_line,
+            "end_column": loc.end_column,
+            "excerpt": loc.excerpt,
+        }
+
+
+@dataclass
+class Result:
+    path: str
+    context: Context
+    level: int
+    evidence: list[Evidence] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def level_name(self) -> str:
+        return level_name(self.level)
+
+    def at_or_above(self, severity: str) -> list[Finding]:
+        floor = SEVERITY_RANK[severity]
+        return [f for f in self.findings if SEVERITY_RANK[f.severity] >= floor]
+
+    def rule_ids(self) -> set[str]:
+        return {f.rule for f in self.findings}

@@ -1,0 +1,28 @@
+"""The deepest level a message reaches for, and overreach against the customer's recorded level.
+
+Malaviya & Spargo: relationships deepen one level at a time, so copy one level above the
+customer's recorded level is fine and two or more levels above is an overreach.
+"""
+
+from __future__ import annotations
+
+from .findings import Evidence
+
+BASE_LEVEL = 1  # every message offers at least a product: utility
+ALLOWED_REACH = 1  # how many levels above the recorded one copy may reach
+
+
+def detected_level(evidence: list[Evidence]) -> int:
+    return max((e.level for e in evidence), default=BASE_LEVEL)
+
+
+def highest_allowed(customer_level: int) -> int:
+    return min(customer_level + ALLOWED_REACH, 6)
+
+
+def overreaching(evidence: list[Evidence], customer_level: int | None) -> list[Evidence]:
+    """Evidence spans that reach more than one level above the recorded level."""
+    if customer_level is None:
+        return []
+    limit = highest_allowed(customer_level)
+    return [e for e in evidence if e.level > limit]

@@ -1,0 +1,360 @@
+"""Loading and validating YAML rule files.
+
+Every problem is reported as `file:line: rule ID: field F: why`, so that a rule author can go
+straight to the line at fault. Validation is complete before anything is compiled.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any, Mapping
+
+import yaml
+
+from .context import RELATIONSHIPS, STYLES, parse_context_fields
+from .errors import MsglintError
+from .levels import LEVEL_NAMES
+
+SEVERITIES = ("info", "warning", "error")
+SEVERITY_RANK = {name: rank for rank, name in enumerate(SEVERITIES)}
+# `level` rules only gather pyramid evidence; the others report findings.
+CATEGORIES = ("expressive", "style", "tone", "pyramid", "level")
+MATCH_KINDS = ("phrases", "lemmas", "tokens", "dependency")
+CHECKS = ("overreach",)
+RULE_ID = re.compile(r"^[a-z][a-z0-9-]*(\.[a-z0-9][a-z0-9-]*)+$")
+RULE_FIELDS = {
+    "id", "category", "severity", "level", "applies-when", "message", "why", "suggest",
+    "description", "match", "except", "except-sentence", "check", "examples", "__line__",
+}
+# Token attributes whose values are user-written patterns that could backtrack without bound.
+_FORBIDDEN_PATTERN_KEYS = {"REGEX", "FUZZY"}
+_LINE = "__line__"
+
+
+@dataclass(frozen=True)
+class Example:
+    text: str
+    context: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class MatchSpec:
+    phrases: tuple[str, ...] = ()
+    lemmas: tuple[str, ...] = ()
+    tokens: tuple[Any, ...] = ()
+    dependency: tuple[Any, ...] = ()
+
+    def is_empty(self) -> bool:
+        return not (self.phrases or self.lemmas or self.tokens or self.dependency)
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    category: str
+    message: str
+    why: str
+    source: str
+    line: int
+    severity: str | None = None
+    level: int | None = None
+    applies_when: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    suggest: str | None = None
+    description: str | None = None
+    match: MatchSpec = MatchSpec()
+    exceptions: MatchSpec = MatchSpec()
+    sentence_exceptions: MatchSpec = MatchSpec()
+    check: str | None = None
+    flag_examples: tuple[Example, ...] = ()
+    pass_examples: tuple[Example, ...] = ()
+
+    @property
+    def reports_findings(self) -> bool:
+        return self.category != "level"
+
+    def applies_to(self, context) -> bool:
+        for key, allowed in self.applies_when.items():
+            if getattr(context, key) not in allowed:
+                return False
+        return True
+
+
+@dataclass
+class RuleSet:
+    rules: list[Rule]
+    level_suggestions: dict[int, str] = field(default_factory=dict)
+    sources: list[str] = field(default_factory=list)
+
+    def get(self, rule_id: str) -> Rule:
+        for rule in self.rules:
+            if rule.id == rule_id:
+                return rule
+        known = ", ".join(sorted(r.id for r in self.rules))
+        raise MsglintError(f"unknown rule {rule_id!r}; known rules: {known}")
+
+    @property
+    def ids(self) -> set[str]:
+        return {rule.id for rule in self.rules}
+
+
+class _LineLoader(yaml.SafeLoader):
+    """Records the line of every mapping so that errors can point at it.
+
+    Rule files are full of English words, so only `true` and `false` are booleans here: YAML 1.1
+    would otherwise read the words yes, no, on and off in a pattern as booleans.
+    """
+
+    def construct_mapping(self, node, deep=False):
+        mapping = super().construct_mapping(node, deep=deep)
+        mapping[_LINE] = node.start_mark.line + 1
+        return mapping
+
+
+_LineLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:bool"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+_LineLoader.add_implicit_resolver("tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF"))
+
+
+def builtin_rule_files() -> list[Path]:
+    folder = resources.files("msglint.rules")
+    return sorted(Path(str(entry)) for entry in folder.iterdir() if entry.name.endswith(".yaml"))
+
+
+def expand_rule_paths(paths: list[str]) -> list[Path]:
+    files: list[Path] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            found = sorted(p for p in path.iterdir() if p.suffix in (".yaml", ".yml"))
+            if not found:
+                raise MsglintError(f"{raw}: no .yaml rule files in this directory")
+            files.extend(found)
+        elif path.is_file():
+            files.append(path)
+        else:
+            raise MsglintError(f"{raw}: no such rule file or directory")
+    return files
+
+
+def load_ruleset(extra: list[str] | None = None, *, builtin: bool = True) -> RuleSet:
+    """Built-in rules, then extra files; a later rule with the same id replaces the earlier one."""
+    files = (builtin_rule_files() if builtin else []) + expand_rule_paths(extra or [])
+    if not files:
+        raise MsglintError("no rule files to load (--no-builtin-rules needs --rules PATH)")
+    by_id: dict[str, Rule] = {}
+    suggestions: dict[int, str] = {}
+    for path in files:
+        rules, file_suggestions = load_rule_file(path)
+        seen_here: set[str] = set()
+        for rule in rules:
+            if rule.id in seen_here:
+                raise MsglintError(f"{path}:{rule.line}: rule {rule.id}: field id: defined twice in this file")
+            seen_here.add(rule.id)
+            by_id[rule.id] = rule
+        suggestions.update(file_suggestions)
+    return RuleSet(rules=list(by_id.values()), level_suggestions=suggestions, sources=[str(p) for p in files])
+
+
+def load_rule_file(path: Path) -> tuple[list[Rule], dict[int, str]]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise MsglintError(f"{path}: cannot read rule file ({exc})") from None
+    try:
+        data = yaml.load(text, Loader=_LineLoader)  # noqa: S506 - a SafeLoader subclass
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f":{mark.line + 1}" if mark is not None else ""
+        problem = getattr(exc, "problem", None) or "invalid YAML"
+        raise MsglintError(f"{path}{where}: not valid YAML ({problem})") from None
+    if not isinstance(data, dict):
+        raise MsglintError(f"{path}:1: a rule file is a mapping with a 'rules' list")
+    unknown = set(data) - {"rules", "levels", _LINE}
+    if unknown:
+        raise MsglintError(f"{path}:1: unknown top-level key(s) {', '.join(sorted(unknown))}; expected rules, levels")
+    raw_rules = data.get("rules", [])
+    if not isinstance(raw_rules, list):
+        raise MsglintError(f"{path}:{data[_LINE]}: 'rules' must be a list of rules")
+    rules = [_parse_rule(raw, path) for raw in raw_rules]
+    return rules, _parse_levels(data.get("levels"), path, data[_LINE])
+
+
+def _parse_levels(raw: Any, path: Path, line: int) -> dict[int, str]:
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict):
+        raise MsglintError(f"{path}:{line}: 'levels' must map level numbers 1-6 to {{suggest: ...}}")
+    out: dict[int, str] = {}
+    for key, value in raw.items():
+        if key == _LINE:
+            continue
+        if key not in LEVEL_NAMES or not isinstance(value, dict) or not isinstance(value.get("suggest"), str):
+            raise MsglintError(f"{path}:{raw[_LINE]}: levels: {key!r} must be 1-6 with a 'suggest' string")
+        out[key] = value["suggest"]
+    return out
+
+
+class _RuleError:
+    """Builds the `file:line: rule ID: field F: why` message for one rule."""
+
+    def __init__(self, path: Path, raw: dict):
+        self.path, self.raw = path, raw
+        self.rule_id = raw.get("id", "?") if isinstance(raw, dict) else "?"
+        self.line = raw.get(_LINE, 1) if isinstance(raw, dict) else 1
+
+    def __call__(self, field_name: str, why: str, line: int | None = None) -> MsglintError:
+        return MsglintError(f"{self.path}:{line or self.line}: rule {self.rule_id}: field {field_name}: {why}")
+
+
+def _parse_rule(raw: Any, path: Path) -> Rule:
+    error = _RuleError(path, raw)
+    if not isinstance(raw, dict):
+        raise MsglintError(f"{path}: every entry under 'rules' must be a mapping, found {type(raw).__name__}")
+    unknown = set(raw) - RULE_FIELDS
+    if unknown:
+        raise error(sorted(unknown)[0], f"unknown field (known: {', '.join(sorted(RULE_FIELDS - {_LINE}))})")
+    rule_id = raw.get("id")
+    if not isinstance(rule_id, str) or not RULE_ID.match(rule_id):
+        raise error("id", "required; kebab-case words joined by dots, e.g. expressive.false-selection")
+    category = raw.get("category")
+    if category not in CATEGORIES:
+        raise error("category", f"must be one of {', '.join(CATEGORIES)}")
+    reports = category != "level"
+    severity = raw.get("severity")
+    if reports and severity not in SEVERITIES:
+        raise error("severity", f"must be one of {', '.join(SEVERITIES)}")
+    if not reports and severity is not None:
+        raise error("severity", "level rules gather evidence and report nothing; remove severity")
+    level = raw.get("level")
+    if level is not None and (isinstance(level, bool) or level not in LEVEL_NAMES):
+        raise error("level", "must be a pyramid level from 1 to 6")
+    if category == "level" and level is None:
+        raise error("level", "required for level rules")
+    for name in ("message", "why") + (("suggest",) if reports else ()):
+        if not isinstance(raw.get(name), str) or not raw[name].strip():
+            raise error(name, "required; a non-empty string")
+    check = raw.get("check")
+    if check is not None and check not in CHECKS:
+        raise error("check", f"must be one of {', '.join(CHECKS)}")
+    match = _parse_match(raw.get("match"), "match", error)
+    if check is None and match.is_empty():
+        raise error("match", "required: at least one of " + ", ".join(MATCH_KINDS))
+    if check is not None and not match.is_empty():
+        raise error("match", f"a '{check}' rule is computed, not matched; remove match")
+    flags, passes = _parse_examples(raw.get("examples"), error)
+    return Rule(
+        id=rule_id,
+        category=category,
+        severity=severity,
+        level=level,
+        applies_when=_parse_applies_when(raw.get("applies-when"), error),
+        message=raw["message"].strip(),
+        why=raw["why"].strip(),
+        suggest=raw["suggest"].strip() if isinstance(raw.get("suggest"), str) else None,
+        description=raw["description"].strip() if isinstance(raw.get("description"), str) else None,
+        match=match,
+        exceptions=_parse_match(raw.get("except"), "except", error),
+        sentence_exceptions=_parse_match(raw.get("except-sentence"), "except-sentence", error),
+        check=check,
+        flag_examples=flags,
+        pass_examples=passes,
+        source=str(path),
+        line=raw[_LINE],
+    )
+
+
+def _parse_applies_when(raw: Any, error: _RuleError) -> dict[str, tuple[str, ...]]:
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict):
+        raise error("applies-when", "must be a mapping, e.g. {relationship: instrumental}")
+    allowed = {"relationship": RELATIONSHIPS, "style": STYLES}
+    out: dict[str, tuple[str, ...]] = {}
+    for key, value in raw.items():
+        if key == _LINE:
+            continue
+        if key not in allowed:
+            raise error(f"applies-when.{key}", f"unknown condition (known: {', '.join(allowed)})")
+        values = (value,) if isinstance(value, str) else tuple(value) if isinstance(value, list) else None
+        if not values or any(v not in allowed[key] for v in values):
+            raise error(f"applies-when.{key}", f"must be one or a list of {', '.join(allowed[key])}")
+        out[key] = values
+    return out
+
+
+def _strip_lines(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _strip_lines(v) for k, v in value.items() if k != _LINE}
+    if isinstance(value, list):
+        return [_strip_lines(v) for v in value]
+    return value
+
+
+def _find_forbidden_key(value: Any) -> str | None:
+    if isinstance(value, dict):
+        for key, inner in value.items():
+            if key in _FORBIDDEN_PATTERN_KEYS:
+                return key
+            found = _find_forbidden_key(inner)
+            if found:
+                return found
+    elif isinstance(value, list):
+        for inner in value:
+            found = _find_forbidden_key(inner)
+            if found:
+                return found
+    return None
+
+
+def _parse_match(raw: Any, name: str, error: _RuleError) -> MatchSpec:
+    if raw is None:
+        return MatchSpec()
+    if not isinstance(raw, dict):
+        raise error(name, f"must be a mapping with any of {', '.join(MATCH_KINDS)}")
+    unknown = set(raw) - set(MATCH_KINDS) - {_LINE}
+    if unknown:
+        raise error(f"{name}.{sorted(unknown)[0]}", f"unknown matcher (known: {', '.join(MATCH_KINDS)})")
+    parts: dict[str, tuple] = {}
+    for kind in ("phrases", "lemmas"):
+        values = raw.get(kind, [])
+        if not isinstance(values, list) or not all(isinstance(v, str) and v.strip() for v in values):
+            raise error(f"{name}.{kind}", "must be a list of non-empty strings")
+        parts[kind] = tuple(v.strip() for v in values)
+    for kind in ("tokens", "dependency"):
+        values = raw.get(kind, [])
+        if not isinstance(values, list) or not all(isinstance(v, list) and v for v in values):
+            raise error(f"{name}.{kind}", "must be a list of patterns, each a non-empty list of token specs")
+        for pattern in values:
+            forbidden = _find_forbidden_key(pattern)
+            if forbidden:
+                line = pattern[0].get(_LINE) if isinstance(pattern[0], dict) else None
+                raise error(f"{name}.{kind}", f"{forbidden} is not allowed (it can hang the linter); use IN lists", line)
+        parts[kind] = tuple(_strip_lines(p) for p in values)
+    return MatchSpec(**parts)
+
+
+def _parse_examples(raw: Any, error: _RuleError) -> tuple[tuple[Example, ...], tuple[Example, ...]]:
+    if not isinstance(raw, dict):
+        raise error("examples", "required: {flag: [...], pass: [...]} with at least one of each")
+    out = []
+    for kind in ("flag", "pass"):
+        values = raw.get(kind)
+        if not isinstance(values, list) or not values:
+            raise error(f"examples.{kind}", "required: a non-empty list of texts")
+        examples = []
+        for value in values:
+            if isinstance(value, str):
+                examples.append(Example(text=value))
+            elif isinstance(value, dict) and isinstance(value.get("text"), str):
+                where = f"{error.path}:{value.get(_LINE, error.line)}: rule {error.rule_id}: examples.{kind}"
+                context = parse_context_fields(_strip_lines(value), where=where)
+                examples.append(Example(text=value["text"], context=context))
+            else:
+                raise error(f"examples.{kind}", "each example is a string or {text: ..., customer-level: ...}")
+        out.append(tuple(examples))
+    return out[0], out[1]

@@ -46,7 +46,7 @@ class CompiledRules:
         field_prefix = role
         token_patterns = [list(p) for p in spec.tokens]
         # Lemma sequences become token patterns: no pipeline run is needed to compile them.
-        token_patterns += [[{"LEMMA": word} for word in lemma.split()] for lemma in spec.lemmas]
+        token_patterns += [[_lemma_spec(word) for word in lemma.split()] for lemma in spec.lemmas]
         if token_patterns:
             try:
                 self._matcher.add(key, token_patterns, greedy="LONGEST")
@@ -108,6 +108,12 @@ class CompiledRules:
             if kept:
                 out[rule.id] = _longest_non_overlapping(kept)
         return out
+
+
+def _lemma_spec(word: str) -> dict:
+    """Proper-noun tags keep their capitals in the lemma ("Cozy knitwear"), so match both cases."""
+    variants = list(dict.fromkeys([word, word.lower(), word.capitalize()]))
+    return {"LEMMA": {"IN": variants}}
 
 
 def _longest_non_overlapping(hits: list[Hit]) -> list[Hit]:

@@ -1,0 +1,67 @@
+"""Shared fixtures: the spaCy pipeline and the compiled rule set are built once per test session."""
+
+from __future__ import annotations
+
+import io
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from msglint.context import merge_context, parse_context_fields
+from msglint.engine import Linter
+from msglint.message import message_from_text
+from msglint.nlp import load_pipeline
+from msglint.ruleset import load_ruleset
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="session")
+def nlp():
+    return load_pipeline()
+
+
+@pytest.fixture(scope="session")
+def ruleset():
+    return load_ruleset()
+
+
+@pytest.fixture(scope="session")
+def linter(ruleset, nlp):
+    return Linter(ruleset, nlp=nlp)
+
+
+@pytest.fixture(scope="session")
+def lint(linter):
+    """lint(text, **context) -> Result, with context keys as in front matter (customer-level=...)."""
+
+    def run(text: str, **context):
+        fields = parse_context_fields({k.replace("_", "-"): v for k, v in context.items()}, where="test")
+        return linter.check_one(message_from_text(text), merge_context([("test", fields)]))
+
+    return run
+
+
+@dataclass
+class CliRun:
+    exit_code: int
+    stdout: str
+    stderr: str
+
+
+@pytest.fixture
+def run_cli(capsys, monkeypatch):
+    """Run msglint in-process (the pipeline stays loaded), optionally with bytes on stdin."""
+    from msglint.cli import main
+
+    def run(*args: str, stdin: bytes | None = None) -> CliRun:
+        if stdin is not None:
+            monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(stdin), encoding="utf-8"))
+        capsys.readouterr()
+        code = main(list(args))
+        out = capsys.readouterr()
+        return CliRun(code, out.out, out.err)
+
+    return run

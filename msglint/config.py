@@ -149,4 +149,4 @@ def _parse_override(raw: Any, path: Path, index: int) -> Override:
     patterns = [files] if isinstance(files, str) else files
     if not patterns or not isinstance(patterns, list) or not all(isinstance(p, str) for p in patterns):
         raise MsglintError(f"{where}: files must be a glob or a list of globs, e.g. 'emails/vip/**'")
-    return Override(spec=pathspec.PathSpec.from_lines("gitwildmatch", patterns), context=parse_context_fields(raw, where=where))
+    return Override(spec=pathspec.PathSpec.from_lines("gitignore", patterns), context=parse_context_fields(raw, where=where))

@@ -49,7 +49,8 @@ class Linter:
             for hit in hits:
                 location = _locate(doc, hit, message)
                 if rule.level is not None:
-                    evidence.append(Evidence(rule=rule.id, level=rule.level, location=location))
+                    sentence = doc[hit.start].sent.start_char
+                    evidence.append(Evidence(rule.id, rule.level, location, sentence))
                 if rule.reports_findings and rule.applies_to(context):
                     findings.append(_finding(rule, location, {"excerpt": location.excerpt}))
         evidence.sort(key=lambda e: (e.location.start, -e.level))

@@ -53,6 +53,7 @@ class Evidence:
     rule: str
     level: int
     location: Location
+    sentence: int = 0  # character offset where the sentence holding the cue starts
 
     def as_dict(self) -> dict:
         loc = self.location

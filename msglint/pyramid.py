@@ -21,8 +21,19 @@ def highest_allowed(customer_level: int) -> int:
 
 
 def overreaching(evidence: list[Evidence], customer_level: int | None) -> list[Evidence]:
-    """Evidence spans that reach more than one level above the recorded level."""
+    """Per sentence, the first of its highest-reaching cues, when that is more than one level too deep.
+
+    One finding per sentence: several cues in one sentence ("Show the world who you are") are one
+    thing for the writer to rework, and the deepest of them is the one that decides it.
+    """
     if customer_level is None:
         return []
     limit = highest_allowed(customer_level)
-    return [e for e in evidence if e.level > limit]
+    deepest: dict[int, Evidence] = {}
+    for item in evidence:
+        if item.level <= limit:
+            continue
+        current = deepest.get(item.sentence)
+        if current is None or item.level > current.level:
+            deepest[item.sentence] = item
+    return sorted(deepest.values(), key=lambda e: e.location.start)

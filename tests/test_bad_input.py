@@ -1,0 +1,122 @@
+"""Bad input: one line on stderr, exit code 2, no traceback; an empty message is clean."""
+
+from __future__ import annotations
+
+import pytest
+
+
+def assert_one_line_error(result, *fragments):
+    assert result.exit_code == 2, result
+    assert result.stdout == ""
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("msglint: error: ")
+    assert "Traceback" not in result.stderr
+    for fragment in fragments:
+        assert fragment in lines[0]
+
+
+def test_missing_path(run_cli, tmp_path):
+    assert_one_line_error(run_cli("check", str(tmp_path / "nope.txt")), "nope.txt", "no such file")
+
+
+def test_directory_with_nothing_to_lint(run_cli, tmp_path):
+    (tmp_path / "logo.png").write_bytes(b"\x89PNG")
+    assert_one_line_error(run_cli("check", str(tmp_path)), "no .txt, .md, .markdown files")
+
+
+def test_empty_file_is_clean(run_cli, tmp_path):
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"")
+    result = run_cli("check", str(empty))
+    assert result.exit_code == 0
+    assert result.stdout.endswith("Checked 1 file: no findings.\n")
+
+
+def test_empty_stdin_is_clean(run_cli):
+    assert run_cli("check", "-", stdin=b"").exit_code == 0
+
+
+def test_binary_file(run_cli, tmp_path):
+    binary = tmp_path / "image.txt"
+    binary.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
+    assert_one_line_error(run_cli("check", str(binary)), "image.txt", "binary")
+
+
+def test_non_utf8_names_line_and_byte(run_cli, tmp_path):
+    latin1 = tmp_path / "latin1.txt"
+    latin1.write_bytes("Fine line\nCaf\u00e9 deals\n".encode("latin-1"))
+    assert_one_line_error(run_cli("check", str(latin1)), "latin1.txt:2:", "not valid UTF-8", "0xe9")
+
+
+def test_utf8_bom_is_accepted(run_cli, tmp_path):
+    bom = tmp_path / "bom.txt"
+    bom.write_bytes("\ufeffWe miss you!\n".encode("utf-8"))
+    result = run_cli("check", "--format", "json", str(bom))
+    assert result.exit_code == 1
+    assert '"column": 1' in result.stdout
+
+
+def test_malformed_rule_file_yaml(run_cli, tmp_path):
+    rules = tmp_path / "broken.yaml"
+    rules.write_text("rules:\n  - id: x.y\n    match: [unclosed\n")
+    assert_one_line_error(run_cli("check", "--rules", str(rules), "-", stdin=b"hi"), "broken.yaml:", "not valid YAML")
+
+
+@pytest.mark.parametrize(
+    ("rule_yaml", "fragments"),
+    [
+        ("  - id: house.x\n    category: expressive\n    severity: loud\n",
+         ["bad.yaml:2: rule house.x: field severity: must be one of info, warning, error"]),
+        ("  - id: NotKebab\n", ["bad.yaml:2: rule NotKebab: field id"]),
+        ("  - id: house.x\n    category: expressive\n    severity: error\n    message: m\n    why: w\n    suggest: s\n"
+         "    match: {tokens: [[{LOWER: {REGEX: '(a+)+$'}}]]}\n    examples: {flag: [a], pass: [b]}\n",
+         ["rule house.x: field match.tokens: REGEX is not allowed"]),
+        ("  - id: house.x\n    category: expressive\n    severity: error\n    message: m\n    why: w\n    suggest: s\n"
+         "    match: {tokens: [[{NOT_AN_ATTR: x}]]}\n    examples: {flag: [a], pass: [b]}\n",
+         ["bad.yaml:2: rule house.x: field match.tokens: invalid pattern"]),
+        ("  - id: house.x\n    category: expressive\n    severity: error\n    message: m\n    why: w\n    suggest: s\n"
+         "    match: {phrases: [x]}\n", ["rule house.x: field examples: required"]),
+        ("  - id: house.x\n    category: level\n    message: m\n    why: w\n    match: {phrases: [x]}\n"
+         "    examples: {flag: [a], pass: [b]}\n", ["rule house.x: field level: required for level rules"]),
+    ],
+)
+def test_rule_validation_names_file_rule_and_field(run_cli, tmp_path, rule_yaml, fragments):
+    rules = tmp_path / "bad.yaml"
+    rules.write_text("rules:\n" + rule_yaml)
+    assert_one_line_error(run_cli("check", "--rules", str(rules), "-", stdin=b"hi"), *fragments)
+
+
+def test_unknown_rule_in_explain(run_cli):
+    assert_one_line_error(run_cli("explain", "expressive.nope"), "unknown rule 'expressive.nope'")
+
+
+def test_bad_customer_level(run_cli):
+    assert_one_line_error(run_cli("check", "--customer-level", "9", "-", stdin=b"hi"), "customer level")
+
+
+def test_bad_option_value_is_one_line(run_cli):
+    assert_one_line_error(run_cli("check", "--relationship", "friendly", "-", stdin=b"hi"), "friendly")
+
+
+def test_bad_front_matter(run_cli, tmp_path):
+    message = tmp_path / "m.md"
+    message.write_text("---\ncustomer-level: [\n---\nHello\n")
+    assert_one_line_error(run_cli("check", str(message)), "m.md", "front matter")
+
+
+def test_bad_front_matter_value(run_cli, tmp_path):
+    message = tmp_path / "m.md"
+    message.write_text("---\nrelationship: cosy\n---\nHello\n")
+    assert_one_line_error(run_cli("check", str(message)), "m.md: front matter", "relationship")
+
+
+def test_bad_config_key(run_cli, tmp_path):
+    (tmp_path / ".msglint.yaml").write_text("relation: expressive\n")
+    message = tmp_path / "m.txt"
+    message.write_text("Hello\n")
+    assert_one_line_error(run_cli("check", str(message)), ".msglint.yaml", "unknown config key 'relation'")
+
+
+def test_no_paths(run_cli):
+    assert_one_line_error(run_cli("check"), "no input")

@@ -1,0 +1,227 @@
+"""`msglint check` as a user drives it: exit codes, spans, formats, stdin, context precedence."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from .conftest import REPO
+
+HASKELL = REPO / "examples" / "haskell-subject-lines.txt"
+PLAIN = REPO / "examples" / "plain-offers.txt"
+SCHEMA = json.loads((REPO / "msglint" / "schemas" / "report-v1.json").read_text())
+
+
+def findings_of(run, *args, stdin=None):
+    result = run("check", "--format", "json", *args, stdin=stdin)
+    document = json.loads(result.stdout)
+    jsonschema.validate(document, SCHEMA)
+    return result, document
+
+
+def test_haskell_lines_each_get_an_expressive_finding_and_exit_1(run_cli):
+    result, document = findings_of(run_cli, str(HASKELL))
+    assert result.exit_code == 1
+    expressive = [f for f in document["files"][0]["findings"] if f["category"] == "expressive"]
+    assert sorted({f["line"] for f in expressive}) == [1, 2, 3, 4]
+    spans = {(f["rule"], f["line"], f["column"], f["end_column"], f["excerpt"]) for f in expressive}
+    assert ("expressive.unearned-praise", 1, 1, 12, "Nicely done") in spans
+    assert ("expressive.manufactured-affirmation", 2, 1, 5, "Ahem") in spans
+    assert ("expressive.false-selection", 2, 7, 22, "You're approved") in spans
+    assert ("expressive.manufactured-affirmation", 3, 1, 24, "Yes. Correct. Confirmed") in spans
+    # column 3: the aeroplane emoji and a space come first; columns count characters, not bytes
+    assert ("expressive.false-selection", 4, 3, 20, "You've been given") in spans
+
+
+def test_plain_offers_exit_0(run_cli):
+    result, document = findings_of(run_cli, str(PLAIN))
+    assert result.exit_code == 0
+    assert document["files"][0]["findings"] == []
+    assert document["summary"] == {
+        "files": 1, "findings": 0, "by_severity": {"info": 0, "warning": 0, "error": 0},
+        "fail_on": "warning", "failing": 0,
+    }
+
+
+def test_text_format_lines_caret_and_summary(run_cli):
+    result = run_cli("check", str(HASKELL))
+    assert result.exit_code == 1
+    lines = result.stdout.splitlines()
+    assert f"{HASKELL}:4:3: error expressive.false-selection " in result.stdout
+    index = next(i for i, line in enumerate(lines) if line.startswith(f"{HASKELL}:4:3:"))
+    assert lines[index + 1] == "  4 | ✈ You've been given this Delta flight deal under $200"
+    assert lines[index + 2] == "    |   " + "^" * len("You've been given")
+    assert lines[index + 3].startswith("  = suggestion: ")
+    assert lines[-1] == "Checked 1 file: 2 errors, 3 warnings, 1 info (5 at or above warning)."
+
+
+def test_stdin_gives_the_same_findings_as_the_file(run_cli):
+    _, from_file = findings_of(run_cli, str(HASKELL))
+    result, from_stdin = findings_of(run_cli, "-", stdin=HASKELL.read_bytes())
+    assert result.exit_code == 1
+    assert from_stdin["files"][0]["path"] == "-"
+    assert from_stdin["files"][0]["findings"] == from_file["files"][0]["findings"]
+
+
+def test_stdin_with_crlf_smart_quotes_and_emoji(run_cli):
+    pasted = "Hi there 👋\r\nWe’ve missed you! Here’s 10% off.\r\n".encode()
+    result, document = findings_of(run_cli, "-", stdin=pasted)
+    assert result.exit_code == 1
+    [finding] = document["files"][0]["findings"]
+    assert (finding["rule"], finding["line"], finding["column"], finding["excerpt"]) == (
+        "expressive.simulated-intimacy", 2, 1, "We’ve missed you")
+
+
+def test_customer_level_overreach_names_both_levels(run_cli, tmp_path):
+    message = tmp_path / "identity.txt"
+    message.write_text("Show the world who you are with our new prints.\n")
+    result, document = findings_of(run_cli, "--customer-level", "1", str(message))
+    assert result.exit_code == 1
+    [finding] = document["files"][0]["findings"]
+    assert finding["rule"] == "pyramid.overreach"
+    assert "level 5 (self-expression)" in finding["message"]
+    assert "level 1 (utility)" in finding["message"]
+    assert finding["suggestion"].startswith("Stay at level 2 (convenience): ")
+    assert document["files"][0]["pyramid"]["level"] == 5
+
+
+def test_level_2_copy_at_customer_level_1_is_fine(run_cli, tmp_path):
+    message = tmp_path / "delivery.txt"
+    message.write_text("Free delivery to your door, free returns within 30 days.\n")
+    result, document = findings_of(run_cli, "--customer-level", "utility", str(message))
+    assert result.exit_code == 0
+    assert document["files"][0]["pyramid"]["level"] == 2
+    assert document["files"][0]["context"]["customer_level"] == 1
+
+
+def test_unknown_level_reports_detected_level_but_no_overreach(run_cli, tmp_path):
+    message = tmp_path / "identity.txt"
+    message.write_text("Show the world who you are.\n")
+    result, document = findings_of(run_cli, str(message))
+    assert result.exit_code == 0
+    assert document["files"][0]["pyramid"]["level"] == 5
+    assert document["files"][0]["context"]["customer_level"] is None
+
+
+def test_expressive_relationship_allows_expressive_cues(run_cli):
+    result, document = findings_of(run_cli, "--relationship", "expressive", str(HASKELL))
+    assert result.exit_code == 0
+    assert {f["rule"] for f in document["files"][0]["findings"]} == {"tone.shouting"}
+
+
+@pytest.mark.parametrize(("fail_on", "code"), [("error", 1), ("warning", 1), ("info", 1)])
+def test_fail_on_thresholds_with_errors_present(run_cli, fail_on, code):
+    assert run_cli("check", "--fail-on", fail_on, str(HASKELL)).exit_code == code
+
+
+def test_fail_on_error_passes_warnings_only(run_cli, tmp_path):
+    message = tmp_path / "m.txt"
+    message.write_text("Psst. The sale starts early.\n")
+    assert run_cli("check", str(message)).exit_code == 1
+    assert run_cli("check", "--fail-on", "error", str(message)).exit_code == 0
+
+
+def test_info_findings_do_not_fail_by_default(run_cli, tmp_path):
+    message = tmp_path / "m.txt"
+    message.write_text("BIG WINTER SALE on boots.\n")
+    result, document = findings_of(run_cli, str(message))
+    assert [f["rule"] for f in document["files"][0]["findings"]] == ["tone.shouting"]
+    assert result.exit_code == 0
+
+
+def test_front_matter_sets_context_and_positions_stay_true(run_cli, tmp_path):
+    message = tmp_path / "m.md"
+    message.write_text("---\ncustomer-level: 1\n---\nExpress your style.\n")
+    result, document = findings_of(run_cli, str(message))
+    assert result.exit_code == 1
+    [finding] = document["files"][0]["findings"]
+    assert (finding["line"], finding["column"], finding["excerpt"]) == (4, 1, "Express your style")
+
+
+def test_command_line_beats_front_matter_beats_config(run_cli, tmp_path):
+    (tmp_path / ".msglint.yaml").write_text("customer-level: 6\nrelationship: expressive\n")
+    message = tmp_path / "m.md"
+    message.write_text("---\ncustomer-level: 2\n---\nHelp us design the next jacket.\n")
+    _, document = findings_of(run_cli, str(message))
+    assert document["files"][0]["context"] == {"relationship": "expressive", "customer_level": 2, "style": "top-down"}
+    assert [f["rule"] for f in document["files"][0]["findings"]] == ["pyramid.overreach"]
+    _, document = findings_of(run_cli, "--customer-level", "5", str(message))
+    assert document["files"][0]["findings"] == []
+
+
+def test_config_overrides_by_glob(run_cli, tmp_path):
+    (tmp_path / ".msglint.yaml").write_text(
+        "customer-level: 1\noverrides:\n  - files: 'vip/**'\n    customer-level: 4\n")
+    (tmp_path / "vip").mkdir()
+    copy = "Express your style with twelve new jackets.\n"
+    (tmp_path / "vip" / "a.txt").write_text(copy)
+    (tmp_path / "b.txt").write_text(copy)
+    _, document = findings_of(run_cli, str(tmp_path))
+    by_path = {Path(f["path"]).name: f for f in document["files"]}
+    assert by_path["a.txt"]["context"]["customer_level"] == 4 and by_path["a.txt"]["findings"] == []
+    assert by_path["b.txt"]["context"]["customer_level"] == 1
+    assert [f["rule"] for f in by_path["b.txt"]["findings"]] == ["pyramid.overreach"]
+
+
+def test_pyproject_tool_section_is_a_config(run_cli, tmp_path):
+    (tmp_path / "pyproject.toml").write_text('[tool.msglint]\nrelationship = "expressive"\n')
+    message = tmp_path / "m.txt"
+    message.write_text("We miss you!\n")
+    _, document = findings_of(run_cli, str(message))
+    assert document["files"][0]["context"]["relationship"] == "expressive"
+    assert document["files"][0]["findings"] == []
+
+
+def test_directory_recursion_takes_txt_and_md_only_sorted(run_cli, tmp_path):
+    for name in ("b.md", "a.txt", "c.html", "sub/d.txt", ".hidden/e.txt"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("Shoes 30% off.\n")
+    _, document = findings_of(run_cli, str(tmp_path))
+    assert [Path(f["path"]).relative_to(tmp_path).as_posix() for f in document["files"]] == ["a.txt", "b.md", "sub/d.txt"]
+
+
+def test_extra_rule_file_adds_and_replaces_rules(run_cli, tmp_path):
+    rules = tmp_path / "house.yaml"
+    rules.write_text(
+        "rules:\n"
+        "  - id: house.no-hey\n"
+        "    category: expressive\n"
+        "    severity: error\n"
+        "    message: Do not open with Hey\n"
+        "    why: House style\n"
+        "    suggest: Open with the offer\n"
+        "    match: {phrases: [hey there]}\n"
+        "    examples: {flag: [Hey there, shoes on sale], pass: [Shoes on sale]}\n")
+    message = tmp_path / "m.txt"
+    message.write_text("Hey there, shoes on sale.\n")
+    result, document = findings_of(run_cli, "--rules", str(rules), str(message))
+    assert result.exit_code == 1
+    assert [f["rule"] for f in document["files"][0]["findings"]] == ["house.no-hey"]
+    result, document = findings_of(run_cli, "--no-builtin-rules", "--rules", str(rules), str(HASKELL))
+    assert result.exit_code == 0 and document["files"][0]["findings"] == []
+
+
+def test_input_files_are_never_modified(run_cli, tmp_path):
+    message = tmp_path / "m.txt"
+    original = "We miss you!\r\nFIFTY PERCENT OFF\r\n".encode()
+    message.write_bytes(original)
+    before = message.stat().st_mtime_ns
+    run_cli("check", str(message))
+    assert message.read_bytes() == original and message.stat().st_mtime_ns == before
+
+
+def test_rules_lists_every_rule(run_cli, ruleset):
+    result = run_cli("rules", "--format", "json")
+    assert result.exit_code == 0
+    assert {row["id"] for row in json.loads(result.stdout)} == ruleset.ids
+
+
+def test_explain_shows_docs_and_examples(run_cli):
+    result = run_cli("explain", "expressive.false-selection")
+    assert result.exit_code == 0
+    for heading in ("What it flags", "Why it matters", "Use instead", "Examples that fire", "Examples that do not"):
+        assert heading in result.stdout
+    assert "You've been given this Delta flight deal under $200" in result.stdout

@@ -119,6 +119,37 @@ def explain(rule_id, extra_rules, no_builtin_rules, config_path):
     return EXIT_CLEAN
 
 
+@cli.command("eval")
+@click.argument("data", metavar="DATA")
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--show-errors", is_flag=True, help="List every miss with its text, expectation and the rules that fired.")
+@click.option("--model", help="spaCy pipeline name or path.")
+@_rule_options
+def evaluate(data, output_format, show_errors, model, extra_rules, no_builtin_rules, config_path):
+    """Score the rules against labelled messages: a JSONL file (text, expressive, level) or a corpus."""
+    import json
+    from pathlib import Path
+
+    from .api import build_ruleset, settings_config
+    from .engine import Linter
+    from .evaluate import load_labelled, render_text, score
+
+    settings = settings_config(config_path)
+    items = load_labelled(Path(data))
+    if not items:
+        raise MsglintError(f"{data}: no labelled messages")
+    linter = Linter(build_ruleset(settings, extra_rules, builtin=not no_builtin_rules), pipeline=model or settings.model)
+    scores = score(linter, items)
+    if output_format == "json":
+        document = {"data": data, **scores.as_dict()}
+        if show_errors:
+            document["errors"] = scores.errors
+        click.echo(json.dumps(document, indent=2, ensure_ascii=False))
+    else:
+        click.echo(render_text(scores, data=data, show_errors=show_errors), nl=False)
+    return EXIT_CLEAN
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; every expected failure is one line on stderr and exit code 2."""
     try:

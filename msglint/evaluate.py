@@ -1,0 +1,177 @@
+"""Scoring the linter against labelled messages: the dev-set JSONL format or our YAML corpora."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .context import merge_context
+from .corpus import load_corpus
+from .engine import Linter
+from .errors import MsglintError
+from .findings import Result
+from .levels import LEVEL_NAMES
+from .message import message_from_text
+
+
+@dataclass(frozen=True)
+class Labelled:
+    id: str
+    text: str
+    expressive: bool | None
+    level: int | None
+    context: dict[str, Any] = field(default_factory=dict)
+
+
+def load_labelled(path: Path) -> list[Labelled]:
+    if path.is_dir() or path.suffix in (".yaml", ".yml"):
+        return [Labelled(c.id, c.text, c.expressive, c.level, c.context) for c in load_corpus(path)]
+    return _load_jsonl(path)
+
+
+def _load_jsonl(path: Path) -> list[Labelled]:
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except FileNotFoundError:
+        raise MsglintError(f"{path}: no such file") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise MsglintError(f"{path}: cannot read ({exc})") from None
+    items = []
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise MsglintError(f"{path}:{number}: not valid JSON ({exc.msg})") from None
+        if not isinstance(row, dict) or not isinstance(row.get("text"), str):
+            raise MsglintError(f"{path}:{number}: each line needs a 'text' string")
+        expressive, level = row.get("expressive"), row.get("level")
+        if expressive not in (True, False, None):
+            raise MsglintError(f"{path}:{number}: 'expressive' must be true, false or null")
+        if level is not None and level not in LEVEL_NAMES:
+            raise MsglintError(f"{path}:{number}: 'level' must be 1-6 or null")
+        # Labels are judged from the text alone, as an instrumental relationship (RUBRIC.md).
+        items.append(Labelled(str(row.get("id", number)), row["text"], expressive, level, {"relationship": "instrumental"}))
+    return items
+
+
+def is_expressive(result: Result) -> bool:
+    return any(f.category == "expressive" for f in result.findings)
+
+
+@dataclass
+class Scores:
+    count: int = 0
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+    tn: int = 0
+    confusion: list[list[int]] = field(default_factory=lambda: [[0] * 6 for _ in range(6)])
+    errors: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def precision(self) -> float:
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 0.0
+
+    @property
+    def recall(self) -> float:
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 0.0
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+    @property
+    def level_labelled(self) -> int:
+        return sum(map(sum, self.confusion))
+
+    @property
+    def level_exact(self) -> float:
+        total = self.level_labelled
+        return sum(self.confusion[i][i] for i in range(6)) / total if total else 0.0
+
+    @property
+    def level_within_one(self) -> float:
+        total = self.level_labelled
+        near = sum(self.confusion[i][j] for i in range(6) for j in range(6) if abs(i - j) <= 1)
+        return near / total if total else 0.0
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "messages": self.count,
+            "expressive": {
+                "labelled": self.tp + self.fp + self.fn + self.tn,
+                "tp": self.tp, "fp": self.fp, "fn": self.fn, "tn": self.tn,
+                "precision": round(self.precision, 4), "recall": round(self.recall, 4), "f1": round(self.f1, 4),
+            },
+            "pyramid": {
+                "labelled": self.level_labelled,
+                "exact": round(self.level_exact, 4),
+                "within_one": round(self.level_within_one, 4),
+                "confusion": {"rows": "expected level 1-6", "columns": "detected level 1-6", "matrix": self.confusion},
+            },
+        }
+
+
+def score(linter: Linter, items: list[Labelled]) -> Scores:
+    scores = Scores(count=len(items))
+    pairs = ((message_from_text(item.text), merge_context([("labels", item.context)])) for item in items)
+    for item, result in zip(items, linter.check(pairs)):
+        got_expressive = is_expressive(result)
+        miss: list[str] = []
+        if item.expressive is not None:
+            if item.expressive and got_expressive:
+                scores.tp += 1
+            elif item.expressive:
+                scores.fn += 1
+                miss.append("expressive missed")
+            elif got_expressive:
+                scores.fp += 1
+                miss.append("expressive false alarm")
+            else:
+                scores.tn += 1
+        if item.level is not None:
+            scores.confusion[item.level - 1][result.level - 1] += 1
+            if item.level != result.level:
+                miss.append(f"level {item.level} detected {result.level}")
+        if miss:
+            scores.errors.append({
+                "id": item.id,
+                "text": item.text,
+                "problems": miss,
+                "expected": {"expressive": item.expressive, "level": item.level},
+                "got": {"expressive": got_expressive, "level": result.level},
+                "rules": sorted(result.rule_ids()),
+                "evidence": [f"{e.rule} L{e.level} {e.location.excerpt!r}" for e in result.evidence],
+            })
+    return scores
+
+
+def render_text(scores: Scores, *, data: str, show_errors: bool) -> str:
+    d = scores.as_dict()
+    e, p = d["expressive"], d["pyramid"]
+    out = [
+        f"msglint eval {data}: {scores.count} messages",
+        "",
+        f"expressive ({e['labelled']} labelled): precision {e['precision']:.3f}  recall {e['recall']:.3f}  F1 {e['f1']:.3f}"
+        f"   (tp {e['tp']}, fp {e['fp']}, fn {e['fn']}, tn {e['tn']})",
+        f"pyramid level ({p['labelled']} labelled): exact {p['exact']:.3f}  within one {p['within_one']:.3f}",
+        "",
+        "confusion (rows: expected level, columns: detected level)",
+        "        " + "".join(f"{j:>5}" for j in range(1, 7)),
+    ]
+    for i, row in enumerate(scores.confusion, start=1):
+        out.append(f"  L{i}    " + "".join(f"{n:>5}" for n in row))
+    if show_errors:
+        out += ["", f"{len(scores.errors)} messages with a miss:"]
+        for error in scores.errors:
+            out.append(f"- {error['id']}: {'; '.join(error['problems'])}")
+            out.append(f"    text: {' '.join(error['text'].split())}")
+            out.append(f"    rules: {', '.join(error['rules']) or '-'}")
+            if error["evidence"]:
+                out.append(f"    evidence: {'; '.join(error['evidence'])}")
+    return "\n".join(out) + "\n"

@@ -44,9 +44,9 @@ class CompiledRules:
     def _add(self, rule: Rule, role: str, spec: MatchSpec, nlp) -> None:
         key = f"{rule.id}|{role}"
         field_prefix = role
-        token_patterns = [list(p) for p in spec.tokens]
+        token_patterns = [[_case_insensitive_lemma(t) for t in p] for p in spec.tokens]
         # Lemma sequences become token patterns: no pipeline run is needed to compile them.
-        token_patterns += [[_lemma_spec(word) for word in lemma.split()] for lemma in spec.lemmas]
+        token_patterns += [[{"LEMMA": _lemma_variants(word)} for word in lemma.split()] for lemma in spec.lemmas]
         if token_patterns:
             try:
                 self._matcher.add(key, token_patterns, greedy="LONGEST")
@@ -59,7 +59,8 @@ class CompiledRules:
             self._has["phrases"] = True
         if spec.dependency:
             try:
-                self._dependency.add(key, [list(p) for p in spec.dependency])
+                patterns = [[_case_insensitive_dependency_node(node) for node in p] for p in spec.dependency]
+                self._dependency.add(key, patterns)
             except (ValueError, KeyError) as exc:
                 raise self._error(rule, f"{field_prefix}.dependency", exc) from None
             self._has["dependency"] = True
@@ -110,10 +111,35 @@ class CompiledRules:
         return out
 
 
-def _lemma_spec(word: str) -> dict:
-    """Proper-noun tags keep their capitals in the lemma ("Cozy knitwear"), so match both cases."""
-    variants = list(dict.fromkeys([word, word.lower(), word.capitalize()]))
-    return {"LEMMA": {"IN": variants}}
+def _lemma_variants(word: str) -> dict:
+    """Words tagged as proper nouns keep their capitals in the lemma ("Cozy knitwear", "Join Mayor
+    Pete"), which is common in title-case subject lines; rule authors write lemmas in lower case."""
+    return {"IN": _with_case_variants([word])}
+
+
+def _with_case_variants(words: list) -> list:
+    out: list = []
+    for word in words:
+        out.extend([word, word.lower(), word.capitalize()] if isinstance(word, str) else [word])
+    return list(dict.fromkeys(out))
+
+
+def _case_insensitive_lemma(token_spec: dict) -> dict:
+    lemma = token_spec.get("LEMMA")
+    if lemma is None:
+        return token_spec
+    if isinstance(lemma, str):
+        lemma = _lemma_variants(lemma)
+    elif isinstance(lemma, dict):
+        lemma = {op: _with_case_variants(v) if op in ("IN", "NOT_IN") and isinstance(v, list) else v
+                 for op, v in lemma.items()}
+    return {**token_spec, "LEMMA": lemma}
+
+
+def _case_insensitive_dependency_node(node: dict) -> dict:
+    if "RIGHT_ATTRS" not in node:
+        return node
+    return {**node, "RIGHT_ATTRS": _case_insensitive_lemma(node["RIGHT_ATTRS"])}
 
 
 def _longest_non_overlapping(hits: list[Hit]) -> list[Hit]:

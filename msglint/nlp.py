@@ -48,7 +48,18 @@ def load_pipeline(requested: str | None = None):
     if missing:
         raise MsglintError(f"spaCy pipeline {name!r} lacks {', '.join(sorted(missing))}; msglint needs them")
     nlp.add_pipe(LINE_BREAK_COMPONENT, before="parser")
+    _add_texting_contractions(nlp)
     return nlp
+
+
+def _add_texting_contractions(nlp) -> None:
+    """SMS spellings ("U've", "u're") split like "you've", so patterns see the pronoun and the verb."""
+    from spacy.symbols import NORM, ORTH
+
+    verbs = {"'ve": "have", "'re": "are", "'ll": "will", "'d": "would"}
+    for pronoun in ("u", "U"):
+        for clitic, norm in verbs.items():
+            nlp.tokenizer.add_special_case(pronoun + clitic, [{ORTH: pronoun, NORM: "you"}, {ORTH: clitic, NORM: norm}])
 
 
 def _register_components() -> None:

@@ -108,6 +108,14 @@ class _LineLoader(yaml.SafeLoader):
     """
 
     def construct_mapping(self, node, deep=False):
+        # PyYAML lets a repeated key silently replace the first; in a rule that loses patterns.
+        seen: dict = {}
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            if key in seen:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"duplicate key {key!r} (first on line {seen[key]})", key_node.start_mark)
+            seen[key] = key_node.start_mark.line + 1
         mapping = super().construct_mapping(node, deep=deep)
         mapping[_LINE] = node.start_mark.line + 1
         return mapping

@@ -87,6 +87,13 @@ def test_rule_validation_names_file_rule_and_field(run_cli, tmp_path, rule_yaml,
     assert_one_line_error(run_cli("check", "--rules", str(rules), "-", stdin=b"hi"), *fragments)
 
 
+def test_duplicate_key_in_rule_file_is_refused(run_cli, tmp_path):
+    rules = tmp_path / "dup.yaml"
+    rules.write_text("rules:\n  - id: house.x\n    match: {tokens: [[{LOWER: a}]]}\n    message: m\n    message: n\n")
+    assert_one_line_error(run_cli("check", "--rules", str(rules), "-", stdin=b"hi"),
+                          "dup.yaml:5:", "duplicate key 'message' (first on line 4)")
+
+
 def test_unknown_rule_in_explain(run_cli):
     assert_one_line_error(run_cli("explain", "expressive.nope"), "unknown rule 'expressive.nope'")
 

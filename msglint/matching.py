@@ -1,7 +1,11 @@
-"""Compiling every rule once into shared spaCy matchers, and running them once per Doc.
+"""Compiling every rule once into shared spaCy matchers, and running them over one unit's Doc.
 
-One Matcher, one PhraseMatcher and one DependencyMatcher serve the whole rule set, keyed by
-`rule-id|role`, so a message costs three matcher calls however many rules there are.
+Patterns fall in two sets. Lexical patterns read only what the tokenizer gives (shouting, "!!!",
+plain phrases of rules that report findings without pyramid evidence); they run on every unit.
+Syntactic patterns read tags, lemmas, sentence starts or the parse; they run only on parsed units,
+and each carries an anchor (msglint.anchors) that decides whether a unit needs parsing at all.
+Within each set one Matcher, one PhraseMatcher per attribute and one DependencyMatcher serve all
+rules, keyed `rule-id|role`.
 """
 
 from __future__ import annotations
@@ -10,60 +14,133 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from spacy.matcher import DependencyMatcher, Matcher, PhraseMatcher
+from spacy.tokens import Doc
 
+from .anchors import LemmaForms, is_lexical, pattern_anchor, phrase_anchor
 from .errors import MsglintError
 from .message import normalize
 from .ruleset import MatchSpec, Rule
 
 ROLES = {"match": "match", "except": "exceptions", "except-sentence": "sentence_exceptions"}
+# A first-token set of literals is expanded into one pattern per word: spaCy checks a plain value in
+# C, but calls back into Python for every token to test a set ("IN").
+_EXPANDABLE = ("LOWER", "ORTH", "TEXT", "NORM", "LEMMA")
 
 
 @dataclass(frozen=True)
 class Hit:
-    """A matched token range [start, end) for one rule."""
+    """A match of one rule in a unit, as character offsets into the unit's text (end exclusive).
+
+    `sentence` is where the match's sentence starts, for rules that give pyramid evidence (0 otherwise).
+    """
 
     rule_id: str
     start: int
     end: int
+    sentence: int = 0
+
+
+class _MatcherSet:
+    def __init__(self, vocab):
+        self.tokens = Matcher(vocab, validate=True)
+        self.lower = PhraseMatcher(vocab, attr="LOWER")
+        self.lemma = PhraseMatcher(vocab, attr="LEMMA")
+        self.dependency = DependencyMatcher(vocab, validate=True)
+        self.used: set[str] = set()
+
+    def __call__(self, doc, strings) -> list[tuple[str, int, int]]:
+        out = []
+        for name in ("tokens", "lower", "lemma"):
+            if name in self.used:
+                out.extend((strings[key], start, end) for key, start, end in getattr(self, name)(doc))
+        if "dependency" in self.used:
+            out.extend((strings[key], min(ids), max(ids) + 1) for key, ids in self.dependency(doc))
+        return out
 
 
 class CompiledRules:
     def __init__(self, rules: list[Rule], nlp):
         self.rules = rules
+        self._by_id = {rule.id: rule for rule in rules}
         self._strings = nlp.vocab.strings
-        self._matcher = Matcher(nlp.vocab, validate=True)
-        self._phrases = PhraseMatcher(nlp.vocab, attr="LOWER")
-        self._dependency = DependencyMatcher(nlp.vocab, validate=True)
-        self._has = {"matcher": False, "phrases": False, "dependency": False}
+        self._lexical = _MatcherSet(nlp.vocab)
+        self._syntactic = _MatcherSet(nlp.vocab)
+        self._lemma_forms = LemmaForms(nlp)
+        anchors: set[str] = set()
+        self.parses_everything = False  # a syntactic pattern with no anchor: every unit must be parsed
         for rule in rules:
+            # Pyramid evidence and sentence exceptions need sentence boundaries, and an exception
+            # that reads the parse must be checkable wherever the rule can match: such rules are
+            # syntactic as a whole.
+            may_be_lexical = (rule.level is None and rule.sentence_exceptions.is_empty()
+                              and _is_lexical_spec(rule.exceptions))
             for role, attribute in ROLES.items():
                 spec: MatchSpec = getattr(rule, attribute)
                 if not spec.is_empty():
-                    self._add(rule, role, spec, nlp)
+                    found = self._add(rule, role, spec, nlp, may_be_lexical)
+                    # Exceptions only remove matches, and a match already makes its unit parsed.
+                    if role == "match":
+                        anchors |= found
+        self.anchors = frozenset(anchors)
 
-    def _add(self, rule: Rule, role: str, spec: MatchSpec, nlp) -> None:
+    def needs_parse(self, doc) -> bool:
+        if self.parses_everything:
+            return True
+        return any(token.lower_ in self.anchors for token in doc)
+
+    def _anchor(self, anchor: set[str] | None) -> set[str]:
+        if not anchor:
+            self.parses_everything = True
+            return set()
+        return anchor
+
+    def _add(self, rule: Rule, role: str, spec: MatchSpec, nlp, may_be_lexical: bool) -> set[str]:
         key = f"{rule.id}|{role}"
-        field_prefix = role
-        token_patterns = [[_case_insensitive_lemma(t) for t in p] for p in spec.tokens]
-        # Lemma sequences become token patterns: no pipeline run is needed to compile them.
-        token_patterns += [[{"LEMMA": _lemma_variants(word)} for word in lemma.split()] for lemma in spec.lemmas]
-        if token_patterns:
-            try:
-                self._matcher.add(key, token_patterns, greedy="LONGEST")
-            except (ValueError, KeyError) as exc:
-                raise self._error(rule, f"{field_prefix}.tokens", exc) from None
-            self._has["matcher"] = True
+        anchors: set[str] = set()
+        lexical_tokens, syntactic_tokens = [], []
+        for pattern in spec.tokens:
+            if may_be_lexical and all(is_lexical(t) for t in pattern):
+                lexical_tokens.append(list(pattern))
+            else:
+                syntactic_tokens.append(list(pattern))
+                anchors |= self._anchor(pattern_anchor(list(pattern), self._lemma_forms))
+        for matchers, patterns in ((self._lexical, lexical_tokens), (self._syntactic, syntactic_tokens)):
+            if patterns:
+                expanded = [p for pattern in patterns for p in _expand_first_token(_case_insensitive_pattern(pattern))]
+                try:
+                    matchers.tokens.add(key, expanded, greedy="LONGEST")
+                except (ValueError, KeyError) as exc:
+                    raise self._error(rule, f"{role}.tokens", exc) from None
+                matchers.used.add("tokens")
         if spec.phrases:
-            normalized = [normalize(p) for p in spec.phrases]
-            self._phrases.add(key, list(nlp.tokenizer.pipe(normalized)))
-            self._has["phrases"] = True
+            docs = list(nlp.tokenizer.pipe([normalize(p) for p in spec.phrases]))
+            matchers = self._lexical if may_be_lexical else self._syntactic
+            matchers.lower.add(key, docs)
+            matchers.used.add("lower")
+            if not may_be_lexical:
+                for doc in docs:
+                    anchors |= self._anchor(phrase_anchor([t.text for t in doc]))
+        if spec.lemmas:
+            # Lemma sequences become hand-made Docs: nothing is run through the pipeline to compile them.
+            docs = []
+            for lemma in spec.lemmas:
+                words = lemma.split()
+                for variant in _case_variants(words):
+                    docs.append(Doc(nlp.vocab, words=variant, lemmas=variant))
+                anchors |= self._anchor(pattern_anchor([{"LEMMA": w} for w in words], self._lemma_forms))
+            self._syntactic.lemma.add(key, docs)
+            self._syntactic.used.add("lemma")
         if spec.dependency:
+            patterns = [[_case_insensitive_node(node) for node in p] for p in spec.dependency]
             try:
-                patterns = [[_case_insensitive_dependency_node(node) for node in p] for p in spec.dependency]
-                self._dependency.add(key, patterns)
+                self._syntactic.dependency.add(key, patterns)
             except (ValueError, KeyError) as exc:
-                raise self._error(rule, f"{field_prefix}.dependency", exc) from None
-            self._has["dependency"] = True
+                raise self._error(rule, f"{role}.dependency", exc) from None
+            self._syntactic.used.add("dependency")
+            for pattern in spec.dependency:
+                nodes = [node.get("RIGHT_ATTRS", {}) for node in pattern]
+                anchors |= self._anchor(pattern_anchor(nodes, self._lemma_forms))
+        return anchors
 
     @staticmethod
     def _error(rule: Rule, field_name: str, exc: Exception) -> MsglintError:
@@ -71,50 +148,56 @@ class CompiledRules:
         details = " ".join(line.strip() for line in str(exc).splitlines() if line.strip()) or type(exc).__name__
         return MsglintError(f"{rule.source}:{rule.line}: rule {rule.id}: field {field_name}: invalid pattern: {details}")
 
-    def hits(self, doc) -> dict[str, list[Hit]]:
-        """Matches per `rule-id|role` key, as token ranges."""
-        found: dict[str, list[Hit]] = defaultdict(list)
-        label = self._strings
-        if self._has["matcher"]:
-            for match_id, start, end in self._matcher(doc):
-                key = label[match_id]
-                found[key].append(Hit(key.split("|")[0], start, end))
-        if self._has["phrases"]:
-            for match_id, start, end in self._phrases(doc):
-                key = label[match_id]
-                found[key].append(Hit(key.split("|")[0], start, end))
-        if self._has["dependency"]:
-            for match_id, token_ids in self._dependency(doc):
-                key = label[match_id]
-                found[key].append(Hit(key.split("|")[0], min(token_ids), max(token_ids) + 1))
-        return found
-
-    def rule_hits(self, doc) -> dict[str, list[Hit]]:
-        """Per rule id: matches that survive its exceptions, longest first where they overlap."""
-        found = self.hits(doc)
-        out: dict[str, list[Hit]] = {}
-        for rule in self.rules:
-            candidates = found.get(f"{rule.id}|match")
-            if not candidates:
-                continue
+    def unit_hits(self, doc, *, parsed: bool) -> list[Hit]:
+        """Matches that survive their rule's exceptions, longest first where they overlap."""
+        found: dict[str, list[tuple[int, int]]] = defaultdict(list)
+        raw = self._lexical(doc, self._strings)
+        if parsed:
+            raw += self._syntactic(doc, self._strings)
+        for key, start, end in raw:
+            found[key].append((start, end))
+        hits: list[Hit] = []
+        for key in [k for k in found if k.endswith("|match")]:
+            rule = self._by_id[key[: -len("|match")]]
             exceptions = found.get(f"{rule.id}|except", [])
-            sentence_exceptions = found.get(f"{rule.id}|except-sentence", [])
-            excepted_sentences = {doc[h.start].sent.start for h in sentence_exceptions}
+            excepted = {doc[s].sent.start for s, _ in found.get(f"{rule.id}|except-sentence", [])}
             kept = [
-                hit
-                for hit in candidates
-                if not any(hit.start < e.end and e.start < hit.end for e in exceptions)
-                and doc[hit.start].sent.start not in excepted_sentences
+                (s, e) for s, e in found[key]
+                if not any(s < xe and xs < e for xs, xe in exceptions)
+                and not (excepted and doc[s].sent.start in excepted)
             ]
-            if kept:
-                out[rule.id] = _longest_non_overlapping(kept)
-        return out
+            for start, end in _longest_non_overlapping(kept):
+                hits.append(_to_characters(doc, rule, start, end))
+        return sorted(hits, key=lambda h: (h.start, h.end, h.rule_id))
 
 
-def _lemma_variants(word: str) -> dict:
+def _is_lexical_spec(spec: MatchSpec) -> bool:
+    return not spec.lemmas and not spec.dependency and all(is_lexical(t) for p in spec.tokens for t in p)
+
+
+def _to_characters(doc, rule: Rule, start: int, end: int) -> Hit:
+    while end - 1 > start and doc[end - 1].is_space:
+        end -= 1
+    while start < end - 1 and doc[start].is_space:
+        start += 1
+    last = doc[end - 1]
+    sentence = doc[start].sent.start_char if rule.level is not None else 0
+    return Hit(rule.id, doc[start].idx, last.idx + len(last.text), sentence)
+
+
+def _longest_non_overlapping(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    chosen: list[tuple[int, int]] = []
+    for start, end in sorted(set(spans), key=lambda s: (s[0] - s[1], s[0])):
+        if all(end <= cs or ce <= start for cs, ce in chosen):
+            chosen.append((start, end))
+    return sorted(chosen)
+
+
+def _case_variants(words: list[str]) -> list[list[str]]:
     """Words tagged as proper nouns keep their capitals in the lemma ("Cozy knitwear", "Join Mayor
-    Pete"), which is common in title-case subject lines; rule authors write lemmas in lower case."""
-    return {"IN": _with_case_variants([word])}
+    Pete"), common in title-case subject lines; rule authors write lemmas in lower case."""
+    variants = [words, [w.lower() for w in words], [w.capitalize() for w in words]]
+    return [list(v) for v in dict.fromkeys(tuple(v) for v in variants)]
 
 
 def _with_case_variants(words: list) -> list:
@@ -129,22 +212,27 @@ def _case_insensitive_lemma(token_spec: dict) -> dict:
     if lemma is None:
         return token_spec
     if isinstance(lemma, str):
-        lemma = _lemma_variants(lemma)
+        lemma = {"IN": _with_case_variants([lemma])}
     elif isinstance(lemma, dict):
         lemma = {op: _with_case_variants(v) if op in ("IN", "NOT_IN") and isinstance(v, list) else v
                  for op, v in lemma.items()}
     return {**token_spec, "LEMMA": lemma}
 
 
-def _case_insensitive_dependency_node(node: dict) -> dict:
+def _case_insensitive_pattern(pattern: list[dict]) -> list[dict]:
+    return [_case_insensitive_lemma(spec) for spec in pattern]
+
+
+def _case_insensitive_node(node: dict) -> dict:
     if "RIGHT_ATTRS" not in node:
         return node
     return {**node, "RIGHT_ATTRS": _case_insensitive_lemma(node["RIGHT_ATTRS"])}
 
 
-def _longest_non_overlapping(hits: list[Hit]) -> list[Hit]:
-    chosen: list[Hit] = []
-    for hit in sorted(hits, key=lambda h: (-(h.end - h.start), h.start)):
-        if all(hit.end <= c.start or c.end <= hit.start for c in chosen):
-            chosen.append(hit)
-    return sorted(chosen, key=lambda h: h.start)
+def _expand_first_token(pattern: list[dict]) -> list[list[dict]]:
+    first = pattern[0]
+    for attr in _EXPANDABLE:
+        value = first.get(attr)
+        if isinstance(value, dict) and set(value) == {"IN"}:
+            return [[{**first, attr: word}, *pattern[1:]] for word in value["IN"]]
+    return [pattern]

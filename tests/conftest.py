@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,6 +17,19 @@ from msglint.nlp import load_pipeline
 from msglint.ruleset import load_ruleset
 
 REPO = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(autouse=True, scope="session")
+def private_cache_dir(tmp_path_factory):
+    """CLI runs in tests write their result cache to a temporary folder, never to the user's."""
+    folder = tmp_path_factory.mktemp("msglint-cache")
+    previous = os.environ.get("MSGLINT_CACHE_DIR")
+    os.environ["MSGLINT_CACHE_DIR"] = str(folder)
+    yield folder
+    if previous is None:
+        os.environ.pop("MSGLINT_CACHE_DIR", None)
+    else:
+        os.environ["MSGLINT_CACHE_DIR"] = previous
 
 
 @pytest.fixture(scope="session")

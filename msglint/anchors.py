@@ -1,36 +1,11 @@
 """Anchors: the words without which a pattern cannot match, derived from the rules themselves.
 
-For every pattern that needs the tagger or the parser, the anchor is the surface forms of its most
-selective required token (a literal word, or every form the pipeline's lemmatizer maps to a lemma).
-A unit that contains no anchor of any such pattern cannot match one, so it is not parsed.
+Every token a syntactic pattern requires and that names its word (a literal, or a lemma, expanded
+to every form the pipeline's own lemmatizer tables map to it) is a requirement. A unit whose words
+do not meet all the requirements of at least one pattern cannot match any, so it is not parsed.
 """
 
 from __future__ import annotations
-
-from typing import Iterable
-
-# How often a word turns up in marketing copy decides how good an anchor it is: the most frequent
-# English words (by rank), punctuation, and words every promotion uses. Other words count as rare.
-_FREQUENT_ENGLISH = """
-the of and to a in is you that it he was for on are as with his they i at be this have from or one
-had by but not what all were we when your can said there use an each which she do how their if will
-up other about out many then them these so some her would make like him into time has look two more
-go see no way could people my than first been call who its now find long down day did get come made
-may part over new after also back any only just very our us me u ur 's 're 've 'll 'd n't here most
-well need know want best good great today free off now shop sale save get order buy deal offer
-""".split()
-_RANK = {word: rank for rank, word in enumerate(dict.fromkeys(_FREQUENT_ENGLISH), start=1)}
-_RARE_COST = 1e-4
-
-
-def word_cost(word: str) -> float:
-    """Rough share of units that contain the word: the lower, the better the anchor."""
-    if word in _RANK:
-        return 1.0 / _RANK[word]
-    if not any(ch.isalnum() for ch in word):
-        return 1.0  # punctuation and symbols are everywhere
-    return _RARE_COST
-
 
 LEXICAL_ATTRS = frozenset(
     {"ORTH", "TEXT", "LOWER", "NORM", "LENGTH", "IS_ALPHA", "IS_ASCII", "IS_DIGIT", "IS_LOWER", "IS_UPPER",
@@ -63,11 +38,10 @@ class LemmaForms:
                         for lemma in lemmas:
                             self._irregular.setdefault(lemma.lower(), set()).add(form.lower())
         if "attribute_ruler" in nlp.pipe_names:
+            # Contractions get their lemmas here ("'re" -> "be"), not from the lemmatizer.
             for entry in nlp.get_pipe("attribute_ruler").patterns:
                 lemma = entry.get("attrs", {}).get("LEMMA")
-                if not lemma:
-                    continue
-                for pattern in entry["patterns"]:
+                for pattern in entry["patterns"] if lemma else ():
                     for spec in pattern:
                         for attr in _LITERAL_ATTRS:
                             if isinstance(spec.get(attr), str):
@@ -91,7 +65,7 @@ def _values(value) -> list[str] | None:
 
 
 def token_anchor(spec: dict, lemma_forms: LemmaForms) -> set[str] | None:
-    """Surface forms one token spec must have, or None when it does not pin the word down."""
+    """Surface forms a required token spec must have; None when it is optional or names no word."""
     if spec.get("OP") in _OPTIONAL_OPS or str(spec.get("OP", "")).startswith("{0"):
         return None
     for attr in _LITERAL_ATTRS:
@@ -104,15 +78,37 @@ def token_anchor(spec: dict, lemma_forms: LemmaForms) -> set[str] | None:
     return None
 
 
-def best_anchor(candidates: Iterable[set[str] | None]) -> set[str] | None:
-    """The required token whose forms are rarest in all: the fewest units will need parsing."""
-    usable = [c for c in candidates if c]
-    return min(usable, key=lambda anchor: sum(word_cost(w) for w in anchor)) if usable else None
+def required_sets(token_specs: list[dict], lemma_forms: LemmaForms) -> list[set[str]]:
+    """For each required token that names its word, the forms it may take: all must be present."""
+    return [anchor for anchor in (token_anchor(spec, lemma_forms) for spec in token_specs) if anchor]
 
 
-def pattern_anchor(token_specs: list[dict], lemma_forms: LemmaForms) -> set[str] | None:
-    return best_anchor(token_anchor(spec, lemma_forms) for spec in token_specs)
+class AnchorIndex:
+    """Decides from a unit's words alone whether any syntactic pattern could match in it."""
 
+    def __init__(self):
+        self._by_word: dict[str, list[tuple[int, int]]] = {}
+        self._full: list[int] = []
+        self.unanchored = False  # some pattern names no word: every unit must be parsed
 
-def phrase_anchor(tokens: list[str]) -> set[str]:
-    return best_anchor({t.lower()} for t in tokens) or set()
+    def add(self, requirements: list[set[str]]) -> None:
+        if not requirements:
+            self.unanchored = True
+            return
+        pattern = len(self._full)
+        self._full.append((1 << len(requirements)) - 1)
+        for bit, words in enumerate(requirements):
+            for word in words:
+                self._by_word.setdefault(word, []).append((pattern, 1 << bit))
+
+    def could_match(self, words: set[str]) -> bool:
+        if self.unanchored:
+            return True
+        seen: dict[int, int] = {}
+        for word in words:
+            for pattern, bit in self._by_word.get(word, ()):
+                mask = seen.get(pattern, 0) | bit
+                if mask == self._full[pattern]:
+                    return True
+                seen[pattern] = mask
+        return False

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import functools
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterable, Iterator
 
 from .config import EMPTY, Config, config_for_message, load_config
 from .context import Context, merge_context, parse_context_fields
 from .engine import Linter
 from .findings import Result
-from .message import Message, message_from_text, read_message
+from .message import STDIN_PATH, Message, message_from_text, read_message
 from .ruleset import RuleSet, load_ruleset
 
 
@@ -54,14 +54,24 @@ def lint_texts(texts: Iterable[str], *, linter: Linter | None = None, **context:
     return list(linter.check((m, context_for(m, EMPTY, overrides)) for m in messages))
 
 
-def load_messages(paths: list[str], *, config: Config | None, command_line: dict[str, Any]) -> list[tuple[Message, Context]]:
-    """Read and validate every input before anything is checked, so a bad file stops the run early."""
-    out = []
+def validate_inputs(paths: list[str]) -> Message | None:
+    """Read every input once, so that a bad file stops the run before any output; nothing is kept
+    but standard input, which cannot be read twice."""
+    stdin_message = None
     for path in paths:
         message = read_message(path)
+        if path == STDIN_PATH:
+            stdin_message = message
+    return stdin_message
+
+
+def iter_messages(paths: list[str], *, stdin_message: Message | None, config: Config | None,
+                  command_line: dict[str, Any]) -> Iterator[tuple[Message, Context]]:
+    """Messages and their contexts, read one at a time as the linter asks for them."""
+    for path in paths:
+        message = stdin_message if path == STDIN_PATH else read_message(path)
         file_config = config if config is not None else config_for_message(path)
-        out.append((message, context_for(message, file_config, command_line)))
-    return out
+        yield message, context_for(message, file_config, command_line)
 
 
 def settings_config(explicit: str | None) -> Config:

@@ -1,6 +1,6 @@
 """A content-addressed cache of unit analyses, so unchanged copy is never parsed twice.
 
-The key is a hash of the unit's text with everything that could change its analysis: msglint's and
+The key is a hash of the text (a unit's, or a whole message's for the lexical patterns) with everything that could change its analysis: msglint's and
 spaCy's versions, the pipeline and its version, and the bytes of every rule file. The value is the
 unit's hits, which do not depend on the declared context, so one entry serves every recipient.
 Stored in SQLite (one file, safe for concurrent pre-commit runs) under the user cache directory.
@@ -14,7 +14,7 @@ import os
 import sqlite3
 from pathlib import Path
 
-from .matching import Hit
+from .hits import Hit
 
 FILE_NAME = "unit-results-v1.sqlite"
 
@@ -33,8 +33,10 @@ class ResultCache:
         self._db: sqlite3.Connection | None = None
         self.usable = True
 
-    def key(self, text: str) -> str:
-        return hashlib.sha256(self._salt + b"\0" + text.encode("utf-8", "surrogatepass")).hexdigest()
+    def key(self, kind: str, text: str) -> str:
+        """kind keeps a message's lexical hits apart from a unit's syntactic hits for the same text."""
+        payload = b"\0".join([self._salt, kind.encode(), text.encode("utf-8", "surrogatepass")])
+        return hashlib.sha256(payload).hexdigest()
 
     def _connect(self) -> sqlite3.Connection | None:
         if self._db is None and self.usable:
@@ -48,11 +50,11 @@ class ResultCache:
                 self.usable, self._db = False, None
         return self._db
 
-    def get_many(self, texts: list[str]) -> dict[str, list[Hit]]:
+    def get_many(self, kind: str, texts: list[str]) -> dict[str, list[Hit]]:
         db = self._connect()
         if db is None or not texts:
             return {}
-        keys = {self.key(text): text for text in texts}
+        keys = {self.key(kind, text): text for text in texts}
         found: dict[str, list[Hit]] = {}
         key_list = list(keys)
         try:
@@ -66,11 +68,11 @@ class ResultCache:
             return {}
         return found
 
-    def put_many(self, results: dict[str, list[Hit]]) -> None:
+    def put_many(self, kind: str, results: dict[str, list[Hit]]) -> None:
         db = self._connect()
         if db is None or not results:
             return
-        rows = [(self.key(text), json.dumps([[h.rule_id, h.start, h.end, h.sentence] for h in hits]))
+        rows = [(self.key(kind, text), json.dumps([[h.rule_id, h.start, h.end, h.sentence] for h in hits]))
                 for text, hits in results.items()]
         try:
             with db:

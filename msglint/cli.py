@@ -52,10 +52,10 @@ def _rule_options(function):
 def check(paths, relationship, customer_level, style, output_format, fail_on, model, show_levels, no_cache, jobs,
           extra_rules, no_builtin_rules, config_path):
     """Check messages in files, directories (*.txt, *.md) or standard input (-)."""
-    from .api import build_linter, build_ruleset, load_messages, settings_config
+    from .api import build_linter, build_ruleset, iter_messages, settings_config, validate_inputs
     from .context import parse_context_fields
     from .inputs import expand_inputs
-    from .report import FORMATS
+    from .report import writer_for
 
     settings = settings_config(config_path)
     given = {"relationship": relationship, "customer-level": customer_level, "style": style}
@@ -63,21 +63,21 @@ def check(paths, relationship, customer_level, style, output_format, fail_on, mo
     fail_on = fail_on or settings.fail_on or "warning"
     inputs = expand_inputs(paths)
     ruleset = build_ruleset(settings, extra_rules, builtin=not no_builtin_rules)
+    stdin_message = validate_inputs(inputs)
     # An explicit --config serves every file; otherwise each file finds its nearest config.
-    items = load_messages(inputs, config=settings if config_path else None, command_line=command_line)
+    items = iter_messages(inputs, stdin_message=stdin_message, config=settings if config_path else None,
+                          command_line=command_line)
     linter = build_linter(ruleset, model=model or settings.model, use_cache=not no_cache, jobs=jobs)
-    results = list(linter.check(items))
-    messages = {message.path: message for message, _ in items}
-    rendered = FORMATS[output_format](
-        results,
+    writer = writer_for(output_format)(
+        sys.stdout,
         fail_on=fail_on,
-        lines_of=lambda path, line: messages[path].line_text(line),
         colour=sys.stdout.isatty() and "NO_COLOR" not in os.environ,
-        show_levels=len(results) == 1 if show_levels is None else show_levels,
+        show_levels=len(inputs) == 1 if show_levels is None else show_levels,
     )
-    click.echo(rendered, nl=False)
-    failed = any(result.at_or_above(fail_on) for result in results)
-    return EXIT_FINDINGS if failed else EXIT_CLEAN
+    for result in linter.check(items):
+        writer.add(result)
+    tally = writer.close()
+    return EXIT_FINDINGS if tally.failing else EXIT_CLEAN
 
 
 @cli.command("rules")

@@ -1,9 +1,10 @@
 """Running the rule set over messages: units, the anchor shortcut, the cache, findings and levels.
 
-Each message is split into units (msglint.units). A unit's analysis (its hits) depends only on its
-text, so it is looked up in the result cache, and otherwise tokenized; only units that contain an
-anchor of a syntactic pattern go through the tagger and parser. Findings are then made from the
-hits and the message's declared context.
+Lexical patterns run over each paragraph (block), tokenized only. Syntactic patterns run per unit
+(msglint.units): a unit's analysis depends only on its text, so it is looked up in the result cache,
+and otherwise tokenized; only units whose words meet a syntactic pattern's requirements
+(msglint.anchors) go through the tagger and parser. Findings are then made from the hits and the
+message's declared context.
 """
 
 from __future__ import annotations
@@ -11,20 +12,23 @@ from __future__ import annotations
 import functools
 import itertools
 import re
+from dataclasses import replace
 from typing import Iterable, Iterator
 
 from .cache import ResultCache
 from .context import Context
 from .findings import Evidence, Finding, Location, Result
+from .hits import longest_non_overlapping
 from .levels import level_name
 from .message import Message
 from .pyramid import detected_level, highest_allowed, overreaching
 from .ruleset import Rule, RuleSet
-from .units import split_units
+from .units import split_blocks, split_units
 
 _PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
 DEFAULT_BATCH_SIZE = 64
 CHUNK_MESSAGES = 512  # messages analysed together: large enough to batch, small enough to stream
+TEXTS_PER_BATCH = 2048  # blocks or units tokenized and parsed together, whatever the message sizes
 
 
 def render(template: str, fields: dict) -> str:
@@ -65,47 +69,61 @@ class Linter:
         return CompiledRules(self.ruleset.rules, self.nlp)
 
     def check(self, items: Iterable[tuple[Message, Context]], *, batch_size: int = DEFAULT_BATCH_SIZE) -> Iterator[Result]:
-        """Results in input order, streamed chunk by chunk."""
+        """Results in input order, streamed: messages are taken CHUNK_MESSAGES at a time and their
+        blocks and units analysed TEXTS_PER_BATCH at a time, each distinct text once."""
         iterator = iter(items)
         while chunk := list(itertools.islice(iterator, CHUNK_MESSAGES)):
-            units = [split_units(message.text) for message, _ in chunk]
-            texts = list(dict.fromkeys(message.text[s:e] for (message, _), spans in zip(chunk, units) for s, e in spans))
-            hits = self._unit_hits(texts, batch_size)
-            for (message, context), spans in zip(chunk, units):
-                placed = [(start, hit) for start, end in spans for hit in hits[message.text[start:end]]]
-                yield self._result(message, context, placed)
+            hits: list[list] = [[] for _ in chunk]
+            self._collect(chunk, hits, split_blocks, "block", self._lexical_hits)
+            self._collect(chunk, hits, split_units, "unit", lambda texts: self._syntactic_hits(texts, batch_size))
+            for (message, context), found in zip(chunk, hits):
+                yield self._result(message, context, longest_non_overlapping(found))
 
     def check_one(self, message: Message, context: Context) -> Result:
         return next(self.check([(message, context)]))
 
-    def _unit_hits(self, texts: list[str], batch_size: int) -> dict:
-        found = self.cache.get_many(texts) if self.cache else {}
+    def _collect(self, chunk, hits: list[list], split, kind: str, analyse) -> None:
+        """Run `analyse` over the pieces `split` makes of each message, adding the hits per message."""
+        pieces = ((index, start, end) for index, (message, _) in enumerate(chunk) for start, end in split(message.text))
+        while batch := list(itertools.islice(pieces, TEXTS_PER_BATCH)):
+            texts = [chunk[index][0].text[start:end] for index, start, end in batch]
+            found = self._cached(kind, list(dict.fromkeys(texts)), analyse)
+            for (index, start, _), text in zip(batch, texts):
+                hits[index].extend(replace(h, start=h.start + start, end=h.end + start, sentence=h.sentence + start)
+                                   for h in found[text])
+
+    def _cached(self, kind: str, texts: list[str], analyse) -> dict:
+        found = self.cache.get_many(kind, texts) if self.cache else {}
         missing = [text for text in texts if text not in found]
         if missing:
-            fresh = self._analyse(missing, batch_size)
+            fresh = analyse(missing)
             if self.cache:
-                self.cache.put_many(fresh)
+                self.cache.put_many(kind, fresh)
             found.update(fresh)
         return found
 
-    def _analyse(self, texts: list[str], batch_size: int) -> dict:
+    def _lexical_hits(self, texts: list[str]) -> dict:
+        compiled, tokenizer = self.compiled, self.nlp.tokenizer
+        return {text: compiled.block_hits(doc) for text, doc in zip(texts, tokenizer.pipe(texts))}
+
+    def _syntactic_hits(self, texts: list[str], batch_size: int) -> dict:
         compiled, nlp = self.compiled, self.nlp
-        docs = [nlp.make_doc(text) for text in texts]
+        docs = list(nlp.tokenizer.pipe(texts))
         to_parse = [i for i, doc in enumerate(docs) if not self.shortcut or compiled.needs_parse(doc)]
         parsed = nlp.pipe([docs[i] for i in to_parse], batch_size=batch_size, n_process=self.jobs)
+        out = {text: [] for text in texts}
         for index, doc in zip(to_parse, parsed):
-            docs[index] = doc
-        parsed_indices = set(to_parse)
-        return {text: compiled.unit_hits(doc, parsed=i in parsed_indices) for i, (text, doc) in enumerate(zip(texts, docs))}
+            out[texts[index]] = compiled.unit_hits(doc)
+        return out
 
-    def _result(self, message: Message, context: Context, placed: list) -> Result:
+    def _result(self, message: Message, context: Context, hits: list) -> Result:
         evidence: list[Evidence] = []
         findings: list[Finding] = []
-        for offset, hit in placed:
+        for hit in hits:
             rule = self._rules[hit.rule_id]
-            location = _locate(message, offset + hit.start, offset + hit.end)
+            location = _locate(message, hit.start, hit.end)
             if rule.level is not None:
-                evidence.append(Evidence(rule.id, rule.level, location, offset + hit.sentence))
+                evidence.append(Evidence(rule.id, rule.level, location, hit.sentence))
             if rule.reports_findings and rule.applies_to(context):
                 findings.append(_finding(rule, location, {"excerpt": location.excerpt}))
         evidence.sort(key=lambda e: (e.location.start, -e.level))
@@ -114,7 +132,8 @@ class Linter:
             if rule.applies_to(context):
                 findings.extend(self._overreach_findings(rule, evidence, level, context))
         findings = sorted(set(findings), key=Finding.sort_key)
-        return Result(path=message.path, context=context, level=level, evidence=evidence, findings=findings)
+        return Result(path=message.path, context=context, level=level, evidence=evidence, findings=findings,
+                      message=message)
 
     def _overreach_findings(self, rule: Rule, evidence: list[Evidence], level: int, context: Context) -> list[Finding]:
         customer_level = context.customer_level

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .context import Context
+from .message import Message
 from .levels import level_name
 from .ruleset import SEVERITY_RANK
 
@@ -70,6 +71,7 @@ class Result:
     level: int
     evidence: list[Evidence] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
+    message: "Message | None" = field(default=None, repr=False)  # for reporters that quote the line
 
     @property
     def level_name(self) -> str:

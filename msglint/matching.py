@@ -1,9 +1,10 @@
 """Compiling every rule once into shared spaCy matchers, and running them over one unit's Doc.
 
 Patterns fall in two sets. Lexical patterns read only what the tokenizer gives (shouting, "!!!",
-plain phrases of rules that report findings without pyramid evidence); they run on every unit.
-Syntactic patterns read tags, lemmas, sentence starts or the parse; they run only on parsed units,
-and each carries an anchor (msglint.anchors) that decides whether a unit needs parsing at all.
+plain phrases of rules that report findings without pyramid evidence); they run over the whole
+paragraph, tokenized only, so they can span sentences ("Yes. Correct. Confirmed."). Syntactic patterns
+read tags, lemmas, sentence starts or the parse; they run on parsed units, and their required words
+(msglint.anchors) decide whether a unit needs parsing at all.
 Within each set one Matcher, one PhraseMatcher per attribute and one DependencyMatcher serve all
 rules, keyed `rule-id|role`.
 """
@@ -11,13 +12,13 @@ rules, keyed `rule-id|role`.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
 
 from spacy.matcher import DependencyMatcher, Matcher, PhraseMatcher
 from spacy.tokens import Doc
 
-from .anchors import LemmaForms, is_lexical, pattern_anchor, phrase_anchor
+from .anchors import AnchorIndex, LemmaForms, is_lexical, required_sets
 from .errors import MsglintError
+from .hits import Hit
 from .message import normalize
 from .ruleset import MatchSpec, Rule
 
@@ -25,19 +26,6 @@ ROLES = {"match": "match", "except": "exceptions", "except-sentence": "sentence_
 # A first-token set of literals is expanded into one pattern per word: spaCy checks a plain value in
 # C, but calls back into Python for every token to test a set ("IN").
 _EXPANDABLE = ("LOWER", "ORTH", "TEXT", "NORM", "LEMMA")
-
-
-@dataclass(frozen=True)
-class Hit:
-    """A match of one rule in a unit, as character offsets into the unit's text (end exclusive).
-
-    `sentence` is where the match's sentence starts, for rules that give pyramid evidence (0 otherwise).
-    """
-
-    rule_id: str
-    start: int
-    end: int
-    sentence: int = 0
 
 
 class _MatcherSet:
@@ -66,44 +54,30 @@ class CompiledRules:
         self._lexical = _MatcherSet(nlp.vocab)
         self._syntactic = _MatcherSet(nlp.vocab)
         self._lemma_forms = LemmaForms(nlp)
-        anchors: set[str] = set()
-        self.parses_everything = False  # a syntactic pattern with no anchor: every unit must be parsed
+        self.anchors = AnchorIndex()
         for rule in rules:
-            # Pyramid evidence and sentence exceptions need sentence boundaries, and an exception
-            # that reads the parse must be checkable wherever the rule can match: such rules are
-            # syntactic as a whole.
-            may_be_lexical = (rule.level is None and rule.sentence_exceptions.is_empty()
-                              and _is_lexical_spec(rule.exceptions))
+            syntactic_rule = _needs_parse_as_a_whole(rule)
             for role, attribute in ROLES.items():
                 spec: MatchSpec = getattr(rule, attribute)
                 if not spec.is_empty():
-                    found = self._add(rule, role, spec, nlp, may_be_lexical)
-                    # Exceptions only remove matches, and a match already makes its unit parsed.
-                    if role == "match":
-                        anchors |= found
-        self.anchors = frozenset(anchors)
+                    self._add(rule, role, spec, nlp, syntactic_rule)
 
     def needs_parse(self, doc) -> bool:
-        if self.parses_everything:
-            return True
-        return any(token.lower_ in self.anchors for token in doc)
+        return self.anchors.could_match({token.lower_ for token in doc})
 
-    def _anchor(self, anchor: set[str] | None) -> set[str]:
-        if not anchor:
-            self.parses_everything = True
-            return set()
-        return anchor
-
-    def _add(self, rule: Rule, role: str, spec: MatchSpec, nlp, may_be_lexical: bool) -> set[str]:
+    def _add(self, rule: Rule, role: str, spec: MatchSpec, nlp, syntactic_rule: bool) -> None:
         key = f"{rule.id}|{role}"
-        anchors: set[str] = set()
+        requirements: list[list[set[str]]] = []
         lexical_tokens, syntactic_tokens = [], []
         for pattern in spec.tokens:
-            if may_be_lexical and all(is_lexical(t) for t in pattern):
+            if not syntactic_rule and all(is_lexical(t) for t in pattern):
                 lexical_tokens.append(list(pattern))
             else:
                 syntactic_tokens.append(list(pattern))
-                anchors |= self._anchor(pattern_anchor(list(pattern), self._lemma_forms))
+                requirements.append(required_sets(list(pattern), self._lemma_forms))
+        if role != "match" and not syntactic_rule:
+            # The exceptions of a rule that matches in both places are checked in both.
+            syntactic_tokens += lexical_tokens
         for matchers, patterns in ((self._lexical, lexical_tokens), (self._syntactic, syntactic_tokens)):
             if patterns:
                 expanded = [p for pattern in patterns for p in _expand_first_token(_case_insensitive_pattern(pattern))]
@@ -114,20 +88,19 @@ class CompiledRules:
                 matchers.used.add("tokens")
         if spec.phrases:
             docs = list(nlp.tokenizer.pipe([normalize(p) for p in spec.phrases]))
-            matchers = self._lexical if may_be_lexical else self._syntactic
-            matchers.lower.add(key, docs)
-            matchers.used.add("lower")
-            if not may_be_lexical:
-                for doc in docs:
-                    anchors |= self._anchor(phrase_anchor([t.text for t in doc]))
+            homes = [self._syntactic] if syntactic_rule else [self._lexical] + ([self._syntactic] if role != "match" else [])
+            for matchers in homes:
+                matchers.lower.add(key, docs)
+                matchers.used.add("lower")
+            if syntactic_rule:
+                requirements += [[{t.lower_} for t in doc] for doc in docs]
         if spec.lemmas:
             # Lemma sequences become hand-made Docs: nothing is run through the pipeline to compile them.
             docs = []
             for lemma in spec.lemmas:
                 words = lemma.split()
-                for variant in _case_variants(words):
-                    docs.append(Doc(nlp.vocab, words=variant, lemmas=variant))
-                anchors |= self._anchor(pattern_anchor([{"LEMMA": w} for w in words], self._lemma_forms))
+                docs += [Doc(nlp.vocab, words=variant, lemmas=variant) for variant in _case_variants(words)]
+                requirements.append(required_sets([{"LEMMA": w} for w in words], self._lemma_forms))
             self._syntactic.lemma.add(key, docs)
             self._syntactic.used.add("lemma")
         if spec.dependency:
@@ -138,9 +111,11 @@ class CompiledRules:
                 raise self._error(rule, f"{role}.dependency", exc) from None
             self._syntactic.used.add("dependency")
             for pattern in spec.dependency:
-                nodes = [node.get("RIGHT_ATTRS", {}) for node in pattern]
-                anchors |= self._anchor(pattern_anchor(nodes, self._lemma_forms))
-        return anchors
+                requirements.append(required_sets([node.get("RIGHT_ATTRS", {}) for node in pattern], self._lemma_forms))
+        # Exceptions only remove matches, and a match already makes its unit parsed.
+        if role == "match":
+            for requirement in requirements:
+                self.anchors.add(requirement)
 
     @staticmethod
     def _error(rule: Rule, field_name: str, exc: Exception) -> MsglintError:
@@ -148,31 +123,40 @@ class CompiledRules:
         details = " ".join(line.strip() for line in str(exc).splitlines() if line.strip()) or type(exc).__name__
         return MsglintError(f"{rule.source}:{rule.line}: rule {rule.id}: field {field_name}: invalid pattern: {details}")
 
-    def unit_hits(self, doc, *, parsed: bool) -> list[Hit]:
-        """Matches that survive their rule's exceptions, longest first where they overlap."""
+    def block_hits(self, doc) -> list[Hit]:
+        """Lexical matches over a paragraph, tokenized only."""
+        return self._hits(doc, self._lexical)
+
+    def unit_hits(self, doc) -> list[Hit]:
+        """Syntactic matches in one parsed unit."""
+        return self._hits(doc, self._syntactic)
+
+    def _hits(self, doc, matchers: _MatcherSet) -> list[Hit]:
         found: dict[str, list[tuple[int, int]]] = defaultdict(list)
-        raw = self._lexical(doc, self._strings)
-        if parsed:
-            raw += self._syntactic(doc, self._strings)
-        for key, start, end in raw:
+        for key, start, end in matchers(doc, self._strings):
             found[key].append((start, end))
         hits: list[Hit] = []
         for key in [k for k in found if k.endswith("|match")]:
             rule = self._by_id[key[: -len("|match")]]
             exceptions = found.get(f"{rule.id}|except", [])
             excepted = {doc[s].sent.start for s, _ in found.get(f"{rule.id}|except-sentence", [])}
-            kept = [
-                (s, e) for s, e in found[key]
-                if not any(s < xe and xs < e for xs, xe in exceptions)
-                and not (excepted and doc[s].sent.start in excepted)
-            ]
-            for start, end in _longest_non_overlapping(kept):
+            for start, end in found[key]:
+                if any(start < xe and xs < end for xs, xe in exceptions):
+                    continue
+                if excepted and doc[start].sent.start in excepted:
+                    continue
                 hits.append(_to_characters(doc, rule, start, end))
-        return sorted(hits, key=lambda h: (h.start, h.end, h.rule_id))
+        return hits
 
 
 def _is_lexical_spec(spec: MatchSpec) -> bool:
     return not spec.lemmas and not spec.dependency and all(is_lexical(t) for p in spec.tokens for t in p)
+
+
+def _needs_parse_as_a_whole(rule: Rule) -> bool:
+    """Pyramid evidence and sentence exceptions need sentence boundaries, and an exception that
+    reads the parse must be checkable wherever the rule can match."""
+    return rule.level is not None or not rule.sentence_exceptions.is_empty() or not _is_lexical_spec(rule.exceptions)
 
 
 def _to_characters(doc, rule: Rule, start: int, end: int) -> Hit:
@@ -183,14 +167,6 @@ def _to_characters(doc, rule: Rule, start: int, end: int) -> Hit:
     last = doc[end - 1]
     sentence = doc[start].sent.start_char if rule.level is not None else 0
     return Hit(rule.id, doc[start].idx, last.idx + len(last.text), sentence)
-
-
-def _longest_non_overlapping(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    chosen: list[tuple[int, int]] = []
-    for start, end in sorted(set(spans), key=lambda s: (s[0] - s[1], s[0])):
-        if all(end <= cs or ce <= start for cs, ce in chosen):
-            chosen.append((start, end))
-    return sorted(chosen)
 
 
 def _case_variants(words: list[str]) -> list[list[str]]:

@@ -1,5 +1,39 @@
-"""Output formats: each module renders a list of Results to a string."""
+"""Output formats. Each is a writer fed one Result at a time, so output streams in bounded memory."""
 
-from . import json_report, text
+from __future__ import annotations
 
-FORMATS = {"text": text.render, "json": json_report.render}
+from dataclasses import dataclass, field
+
+from ..findings import Result
+from ..ruleset import SEVERITIES, SEVERITY_RANK
+
+
+@dataclass
+class Tally:
+    """What the summary line and the exit code need, counted as results stream past."""
+
+    fail_on: str
+    files: int = 0
+    by_severity: dict = field(default_factory=lambda: {s: 0 for s in SEVERITIES})
+    failing: int = 0
+
+    def add(self, result: Result) -> None:
+        self.files += 1
+        for finding in result.findings:
+            self.by_severity[finding.severity] += 1
+            if SEVERITY_RANK[finding.severity] >= SEVERITY_RANK[self.fail_on]:
+                self.failing += 1
+
+    @property
+    def findings(self) -> int:
+        return sum(self.by_severity.values())
+
+
+def writer_for(output_format: str):
+    from .json_report import JsonWriter
+    from .text import TextWriter
+
+    return {"text": TextWriter, "json": JsonWriter}[output_format]
+
+
+FORMATS = ("text", "json")

@@ -1,47 +1,56 @@
-"""Machine-readable output, schema `msglint/schemas/report-v1.json` (documented in the README)."""
+"""Machine-readable output, schema `msglint/schemas/report-v1.json` (documented in the README).
+
+Written file by file, so a run over 100,000 files never holds their reports in memory.
+"""
 
 from __future__ import annotations
 
 import json
+import textwrap
 
 from .. import __version__
 from ..findings import Result
-from ..ruleset import SEVERITIES
+from . import Tally
 
 SCHEMA_VERSION = 1
 
 
-def as_document(results: list[Result], *, fail_on: str) -> dict:
-    counts = {severity: 0 for severity in SEVERITIES}
-    for result in results:
-        for finding in result.findings:
-            counts[finding.severity] += 1
-    failing = sum(len(r.at_or_above(fail_on)) for r in results)
+def file_report(result: Result) -> dict:
     return {
-        "version": SCHEMA_VERSION,
-        "tool": {"name": "msglint", "version": __version__},
-        "files": [
-            {
-                "path": result.path,
-                "context": result.context.as_dict(),
-                "pyramid": {
-                    "level": result.level,
-                    "name": result.level_name,
-                    "evidence": [e.as_dict() for e in result.evidence],
-                },
-                "findings": [f.as_dict() for f in result.findings],
-            }
-            for result in results
-        ],
-        "summary": {
-            "files": len(results),
-            "findings": sum(counts.values()),
-            "by_severity": counts,
-            "fail_on": fail_on,
-            "failing": failing,
+        "path": result.path,
+        "context": result.context.as_dict(),
+        "pyramid": {
+            "level": result.level,
+            "name": result.level_name,
+            "evidence": [e.as_dict() for e in result.evidence],
         },
+        "findings": [f.as_dict() for f in result.findings],
     }
 
 
-def render(results: list[Result], *, fail_on: str, **_: object) -> str:
-    return json.dumps(as_document(results, fail_on=fail_on), indent=2, ensure_ascii=False) + "\n"
+def _indented(value, prefix: str) -> str:
+    return textwrap.indent(json.dumps(value, indent=2, ensure_ascii=False), prefix).lstrip()
+
+
+class JsonWriter:
+    def __init__(self, stream, *, fail_on: str, **_: object):
+        self.stream, self.tally = stream, Tally(fail_on)
+        tool = json.dumps({"name": "msglint", "version": __version__})
+        stream.write(f'{{\n  "version": {SCHEMA_VERSION},\n  "tool": {tool},\n  "files": [')
+
+    def add(self, result: Result) -> None:
+        separator = "," if self.tally.files else ""
+        self.stream.write(f"{separator}\n    {_indented(file_report(result), '    ')}")
+        self.tally.add(result)
+
+    def close(self) -> Tally:
+        summary = {
+            "files": self.tally.files,
+            "findings": self.tally.findings,
+            "by_severity": self.tally.by_severity,
+            "fail_on": self.tally.fail_on,
+            "failing": self.tally.failing,
+        }
+        closing = "\n  ]" if self.tally.files else "]"
+        self.stream.write(f'{closing},\n  "summary": {_indented(summary, "  ")}\n}}\n')
+        return self.tally

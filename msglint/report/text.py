@@ -7,6 +7,7 @@ import click
 from ..findings import Finding, Result
 from ..levels import level_name
 from ..ruleset import SEVERITIES
+from . import Tally
 
 _COLOURS = {"error": "red", "warning": "yellow", "info": "cyan"}
 
@@ -33,24 +34,35 @@ def _pyramid_line(result: Result) -> str:
     return f"{result.path}: pyramid level {result.level} ({result.level_name}){cue}; {customer}; {result.context.relationship}"
 
 
-def render(results: list[Result], *, fail_on: str, lines_of, colour: bool = False, show_levels: bool = False) -> str:
-    out: list[str] = []
-    for result in results:
-        if show_levels:
+class TextWriter:
+    def __init__(self, stream, *, fail_on: str, colour: bool = False, show_levels: bool = False, **_: object):
+        self.stream, self.tally = stream, Tally(fail_on)
+        self.colour, self.show_levels = colour, show_levels
+
+    def add(self, result: Result) -> None:
+        out: list[str] = []
+        if self.show_levels:
             out.append(_pyramid_line(result))
         for finding in result.findings:
             loc = finding.location
-            severity = click.style(finding.severity, fg=_COLOURS[finding.severity], bold=True) if colour else finding.severity
+            severity = finding.severity
+            if self.colour:
+                severity = click.style(severity, fg=_COLOURS[severity], bold=True)
             out.append(f"{result.path}:{loc.line}:{loc.column}: {severity} {finding.rule} {finding.message}")
-            out.extend(_caret(lines_of(result.path, loc.line), finding))
+            out.extend(_caret(result.message.line_text(loc.line), finding))
             out.append(f"  = suggestion: {finding.suggestion}")
-    counts = {s: sum(1 for r in results for f in r.findings if f.severity == s) for s in SEVERITIES}
-    failing = sum(len(r.at_or_above(fail_on)) for r in results)
-    files = _plural(len(results), "file")
-    if not any(counts.values()):
-        out.append(f"Checked {files}: no findings.")
-    else:
-        parts = ", ".join(_plural(counts[s], s) for s in reversed(SEVERITIES) if counts[s])
-        verdict = f"{failing} at or above {fail_on}" if failing else f"none at or above {fail_on}"
-        out.append(f"Checked {files}: {parts} ({verdict}).")
-    return "\n".join(out) + "\n"
+        if out:
+            self.stream.write("\n".join(out) + "\n")
+        self.tally.add(result)
+
+    def close(self) -> Tally:
+        tally = self.tally
+        files = _plural(tally.files, "file")
+        if not tally.findings:
+            line = f"Checked {files}: no findings."
+        else:
+            parts = ", ".join(_plural(tally.by_severity[s], s) for s in reversed(SEVERITIES) if tally.by_severity[s])
+            verdict = f"{tally.failing} at or above {tally.fail_on}" if tally.failing else f"none at or above {tally.fail_on}"
+            line = f"Checked {files}: {parts} ({verdict})."
+        self.stream.write(line + "\n")
+        return tally

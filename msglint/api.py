@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import os
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
@@ -81,8 +82,33 @@ def settings_config(explicit: str | None) -> Config:
     return config_for_message("-")
 
 
-def build_ruleset(config: Config, extra_rules: tuple[str, ...], builtin: bool) -> RuleSet:
-    return load_ruleset(list(config.rules) + list(extra_rules), builtin=builtin)
+def build_ruleset(config: Config, extra_rules: tuple[str, ...], builtin: bool, *, use_cache: bool = False) -> RuleSet:
+    """The rule set; with use_cache, a validated set is kept beside the result cache, keyed by the
+    rule files' bytes, so that an unchanged pre-commit run does not parse YAML again."""
+    extra = list(config.rules) + list(extra_rules)
+    if not use_cache:
+        return load_ruleset(extra, builtin=builtin)
+    import pickle
+
+    from . import __version__
+    from .cache import default_cache_dir
+    from .ruleset import fingerprint, rule_files
+
+    stored = default_cache_dir() / f"ruleset-{__version__}-{fingerprint(rule_files(extra, builtin=builtin))}.pickle"
+    try:
+        with stored.open("rb") as handle:
+            return pickle.load(handle)
+    except (OSError, pickle.PickleError, EOFError, AttributeError):
+        pass
+    ruleset = load_ruleset(extra, builtin=builtin)
+    try:
+        stored.parent.mkdir(parents=True, exist_ok=True)
+        partial = stored.with_suffix(f".{os.getpid()}.tmp")
+        partial.write_bytes(pickle.dumps(ruleset))
+        partial.replace(stored)  # atomic: a concurrent run sees the whole file or none
+    except OSError:
+        pass
+    return ruleset
 
 
 def build_linter(ruleset: RuleSet, *, model: str | None, use_cache: bool, jobs: int = 1) -> Linter:

@@ -62,7 +62,7 @@ def check(paths, relationship, customer_level, style, output_format, fail_on, mo
     command_line = parse_context_fields({k: v for k, v in given.items() if v is not None}, where="--customer-level")
     fail_on = fail_on or settings.fail_on or "warning"
     inputs = expand_inputs(paths)
-    ruleset = build_ruleset(settings, extra_rules, builtin=not no_builtin_rules)
+    ruleset = build_ruleset(settings, extra_rules, builtin=not no_builtin_rules, use_cache=not no_cache)
     stdin_message = validate_inputs(inputs)
     # An explicit --config serves every file; otherwise each file finds its nearest config.
     items = iter_messages(inputs, stdin_message=stdin_message, config=settings if config_path else None,

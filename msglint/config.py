@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import pathspec
 import yaml
 
 from .context import CONTEXT_KEYS, parse_context_fields
@@ -27,7 +26,7 @@ OVERRIDE_KEYS = ("files",) + CONTEXT_KEYS
 
 @dataclass(frozen=True)
 class Override:
-    spec: pathspec.PathSpec
+    spec: Any  # a pathspec.PathSpec, imported only when a config has overrides
     context: dict[str, Any]
 
 
@@ -149,4 +148,6 @@ def _parse_override(raw: Any, path: Path, index: int) -> Override:
     patterns = [files] if isinstance(files, str) else files
     if not patterns or not isinstance(patterns, list) or not all(isinstance(p, str) for p in patterns):
         raise MsglintError(f"{where}: files must be a glob or a list of globs, e.g. 'emails/vip/**'")
+    import pathspec
+
     return Override(spec=pathspec.PathSpec.from_lines("gitignore", patterns), context=parse_context_fields(raw, where=where))

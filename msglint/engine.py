@@ -110,7 +110,9 @@ class Linter:
         compiled, nlp = self.compiled, self.nlp
         docs = list(nlp.tokenizer.pipe(texts))
         to_parse = [i for i, doc in enumerate(docs) if not self.shortcut or compiled.needs_parse(doc)]
-        parsed = nlp.pipe([docs[i] for i in to_parse], batch_size=batch_size, n_process=self.jobs)
+        # Worker processes get the texts: a Doc costs more to send than to tokenize again.
+        inputs = [texts[i] for i in to_parse] if self.jobs > 1 else [docs[i] for i in to_parse]
+        parsed = nlp.pipe(inputs, batch_size=batch_size, n_process=self.jobs)
         out = {text: [] for text in texts}
         for index, doc in zip(to_parse, parsed):
             out[texts[index]] = compiled.unit_hits(doc)

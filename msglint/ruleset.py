@@ -155,20 +155,31 @@ def expand_rule_paths(paths: list[str]) -> list[Path]:
     return files
 
 
-def load_ruleset(extra: list[str] | None = None, *, builtin: bool = True) -> RuleSet:
-    """Built-in rules, then extra files; a later rule with the same id replaces the earlier one."""
+def rule_files(extra: list[str] | None = None, *, builtin: bool = True) -> list[Path]:
     files = (builtin_rule_files() if builtin else []) + expand_rule_paths(extra or [])
     if not files:
         raise MsglintError("no rule files to load (--no-builtin-rules needs --rules PATH)")
-    by_id: dict[str, Rule] = {}
-    suggestions: dict[int, str] = {}
+    return files
+
+
+def fingerprint(files: list[Path]) -> str:
+    """A hash of the rule files' names and bytes, in load order: part of every cache key."""
     digest = hashlib.sha256()
     for path in files:
-        digest.update(str(path.name).encode() + b"\0")
+        digest.update(path.name.encode() + b"\0")
         try:
             digest.update(path.read_bytes())
         except OSError:
             pass  # load_rule_file reports the error
+    return digest.hexdigest()
+
+
+def load_ruleset(extra: list[str] | None = None, *, builtin: bool = True) -> RuleSet:
+    """Built-in rules, then extra files; a later rule with the same id replaces the earlier one."""
+    files = rule_files(extra, builtin=builtin)
+    by_id: dict[str, Rule] = {}
+    suggestions: dict[int, str] = {}
+    for path in files:
         rules, file_suggestions = load_rule_file(path)
         seen_here: set[str] = set()
         for rule in rules:
@@ -178,7 +189,7 @@ def load_ruleset(extra: list[str] | None = None, *, builtin: bool = True) -> Rul
             by_id[rule.id] = rule
         suggestions.update(file_suggestions)
     return RuleSet(rules=list(by_id.values()), level_suggestions=suggestions, sources=[str(p) for p in files],
-                   fingerprint=digest.hexdigest())
+                   fingerprint=fingerprint(files))
 
 
 def load_rule_file(path: Path) -> tuple[list[Rule], dict[int, str]]:

@@ -22,6 +22,7 @@ from .hits import longest_non_overlapping
 from .levels import level_name
 from .message import Message
 from .pyramid import detected_level, highest_allowed, overreaching
+from .suppress import is_suppressed, unknown_selectors
 from .ruleset import Rule, RuleSet
 from .units import split_blocks, split_units
 
@@ -53,6 +54,7 @@ class Linter:
         self.jobs = jobs
         self._rules = {rule.id: rule for rule in ruleset.rules}
         self._overreach_rules = [r for r in ruleset.rules if r.check == "overreach"]
+        self._directive_rules = [r for r in ruleset.rules if r.check == "unknown-directive-rule"]
 
     @property
     def nlp(self):
@@ -133,6 +135,11 @@ class Linter:
         for rule in self._overreach_rules:
             if rule.applies_to(context):
                 findings.extend(self._overreach_findings(rule, evidence, level, context))
+        findings = [f for f in findings if not is_suppressed(f, message, message.directives)]
+        for rule in self._directive_rules:
+            for directive, selector in unknown_selectors(message, set(self._rules)):
+                location = _directive_location(message, directive)
+                findings.append(_finding(rule, location, {"excerpt": location.excerpt, "selector": selector}))
         findings = sorted(set(findings), key=Finding.sort_key)
         return Result(path=message.path, context=context, level=level, evidence=evidence, findings=findings,
                       message=message)
@@ -171,7 +178,18 @@ def _finding(rule: Rule, location: Location, fields: dict) -> Finding:
 
 
 def _locate(message: Message, start: int, end: int) -> Location:
-    line, column = message.position(start)
-    end_line, end_column = message.position(end)
-    excerpt = " ".join(message.original[start:end].split())
+    """A display span, as a Location whose offsets, lines and columns are in the original file."""
+    original_start, original_end = message.original_span(start, end)
+    line, column = message.line_column(original_start)
+    end_line, end_column = message.line_column(original_end)
+    excerpt = " ".join(message.display[start:end].split())
     return Location(start, end, line, column, end_line, end_column, excerpt)
+
+
+def _directive_location(message: Message, directive) -> Location:
+    if directive is None:  # front matter: point at its first line
+        return Location(0, 0, 1, 1, 1, 4, "---")
+    line, column = message.line_column(directive.start)
+    end_line, end_column = message.line_column(directive.end)
+    excerpt = " ".join(message.original[directive.start:directive.end].split())
+    return Location(directive.start, directive.start, line, column, end_line, end_column, excerpt)

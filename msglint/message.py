@@ -1,9 +1,12 @@
-"""Reading a message: bytes to text, front matter, and positions back into the original.
+"""Reading a message: bytes to text, front matter, template syntax, directives, and the format's
+reader; and positions back into the original file.
 
-The analysis text always has exactly the length of the original text: front matter is masked with
-spaces (newlines kept) and typographic quotes are swapped one-for-one for ASCII ones. A character
-offset in the analysis text is therefore an offset in the original, and no position is ever
-recomputed by searching for a string.
+Three texts are kept. `original` is the file as decoded. `display` is the copy a reader sees:
+front matter and template control blocks blanked, markup removed, entities decoded. `text` is
+`display` with typographic quotes swapped one-for-one for ASCII ones: what the rules read. `display`
+and `text` always have the same length; `origin` maps their offsets into `original` when a reader
+decoded something (HTML, e-mail), and is None when offsets are the same. No position is ever found
+again by searching for a string.
 """
 
 from __future__ import annotations
@@ -17,7 +20,10 @@ from typing import Any
 import yaml
 from frontmatter.default_handlers import YAMLHandler
 
+from .directives import Directive, mask_comments, parse_directives
 from .errors import MsglintError
+from .offsets import OffsetMap
+from .templates import neutralize_templates
 
 STDIN_PATH = "-"
 
@@ -47,56 +53,68 @@ def normalize(text: str) -> str:
 class Message:
     path: str
     original: str
+    display: str
     text: str
+    origin: OffsetMap | None = None
     front_matter: dict[str, Any] = field(default_factory=dict)
-    body_start: int = 0
+    directives: list[Directive] = field(default_factory=list)
     _line_starts: list[int] = field(default_factory=list, repr=False)
 
     def __post_init__(self) -> None:
-        if len(self.text) != len(self.original):
-            raise ValueError("analysis text must keep the original's length")
+        if len(self.text) != len(self.display):
+            raise ValueError("analysis text must keep the display text's length")
         starts = [0]
         starts.extend(i + 1 for i, char in enumerate(self.original) if char == "\n")
         self._line_starts = starts
 
-    def position(self, offset: int) -> tuple[int, int]:
-        """1-based line and column of a character offset; columns count characters (code points)."""
-        line_index = bisect.bisect_right(self._line_starts, offset) - 1
-        return line_index + 1, offset - self._line_starts[line_index] + 1
+    def original_span(self, start: int, end: int) -> tuple[int, int]:
+        """Offsets of a display span [start, end) in the original."""
+        if self.origin is None:
+            return start, end
+        return self.origin.start(start), max(self.origin.end(end), self.origin.start(start))
+
+    def line_column(self, original_offset: int) -> tuple[int, int]:
+        """1-based line and column of an original offset; columns count characters (code points)."""
+        line_index = bisect.bisect_right(self._line_starts, original_offset) - 1
+        return line_index + 1, original_offset - self._line_starts[line_index] + 1
 
     def line_text(self, line: int) -> str:
         start = self._line_starts[line - 1]
         end = self._line_starts[line] - 1 if line < len(self._line_starts) else len(self.original)
         return self.original[start:end].rstrip("\r")
 
-    @property
-    def is_blank(self) -> bool:
-        return not self.text.strip()
+
+def _front_matter(original: str, path: str) -> tuple[dict[str, Any], int]:
+    if not (original.startswith("---") and _YAML_FRONT_MATTER.detect(original)):
+        return {}, 0
+    try:
+        raw_front_matter, body = _YAML_FRONT_MATTER.split(original)
+    except ValueError:
+        return {}, 0
+    try:
+        loaded = yaml.safe_load(raw_front_matter)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f":{mark.line + 2}" if mark is not None else ""
+        raise MsglintError(f"{path}{where}: front matter is not valid YAML") from None
+    if loaded is not None and not isinstance(loaded, dict):
+        raise MsglintError(f"{path}:2: front matter must be a mapping of keys to values")
+    return loaded or {}, len(original) - len(body)
 
 
-def message_from_text(original: str, path: str = STDIN_PATH) -> Message:
-    """Build a Message from decoded text, reading and masking YAML front matter if there is any."""
-    front_matter: dict[str, Any] = {}
-    body_start = 0
-    if original.startswith("---") and _YAML_FRONT_MATTER.detect(original):
-        try:
-            raw_front_matter, body = _YAML_FRONT_MATTER.split(original)
-        except ValueError:
-            raw_front_matter, body = None, original
-        if raw_front_matter is not None:
-            try:
-                loaded = yaml.safe_load(raw_front_matter)
-            except yaml.YAMLError as exc:
-                mark = getattr(exc, "problem_mark", None)
-                where = f":{mark.line + 2}" if mark is not None else ""
-                raise MsglintError(f"{path}{where}: front matter is not valid YAML") from None
-            if loaded is not None and not isinstance(loaded, dict):
-                raise MsglintError(f"{path}:2: front matter must be a mapping of keys to values")
-            front_matter = loaded or {}
-            body_start = len(original) - len(body)
+def message_from_text(original: str, path: str = STDIN_PATH, input_format: str = "text") -> Message:
+    """Build a Message from decoded text with the reader for `input_format`."""
+    from .readers import read
+
+    front_matter, body_start = ({}, 0) if input_format == "eml" else _front_matter(original, path)
     masked = "".join("\n" if ch == "\n" else " " for ch in original[:body_start]) + original[body_start:]
-    text = normalize(masked)
-    return Message(path=path, original=original, text=text, front_matter=front_matter, body_start=body_start)
+    masked = neutralize_templates(mask_comments(masked) if input_format in ("text", "markdown") else masked)
+    try:
+        display, origin = read(input_format, masked)
+    except MsglintError as exc:
+        raise MsglintError(f"{path}: {exc}") from None
+    return Message(path=path, original=original, display=display, text=normalize(display), origin=origin,
+                   front_matter=front_matter, directives=parse_directives(original))
 
 
 def decode(data: bytes, *, path: str) -> str:
@@ -112,8 +130,10 @@ def decode(data: bytes, *, path: str) -> str:
         ) from None
 
 
-def read_message(path: str) -> Message:
+def read_message(path: str, input_format: str | None = None) -> Message:
     """Read a file, or standard input for '-'. Never writes to what it reads."""
+    from .readers import format_for
+
     if path == STDIN_PATH:
         data = sys.stdin.buffer.read()
     else:
@@ -125,4 +145,4 @@ def read_message(path: str) -> Message:
             raise MsglintError(f"{path}: is a directory") from None
         except OSError as exc:
             raise MsglintError(f"{path}: cannot read ({exc.strerror})") from None
-    return message_from_text(decode(data, path=path), path=path)
+    return message_from_text(decode(data, path=path), path=path, input_format=format_for(path, input_format))

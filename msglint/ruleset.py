@@ -22,9 +22,9 @@ from .levels import LEVEL_NAMES
 SEVERITIES = ("info", "warning", "error")
 SEVERITY_RANK = {name: rank for rank, name in enumerate(SEVERITIES)}
 # `level` rules only gather pyramid evidence; the others report findings.
-CATEGORIES = ("expressive", "style", "tone", "pyramid", "level")
+CATEGORIES = ("expressive", "style", "tone", "pyramid", "directive", "level")
 MATCH_KINDS = ("phrases", "lemmas", "tokens", "dependency")
-CHECKS = ("overreach",)
+CHECKS = ("overreach", "unknown-directive-rule")
 RULE_ID = re.compile(r"^[a-z][a-z0-9-]*(\.[a-z0-9][a-z0-9-]*)+$")
 RULE_FIELDS = {
     "id", "category", "severity", "level", "applies-when", "message", "why", "suggest",

@@ -20,6 +20,10 @@ def context_for(message: Message, config: Config, command_line: dict[str, Any]) 
     front_matter = parse_context_fields(message.front_matter, where=f"{message.path}: front matter")
     if front_matter:
         layers.append(("front matter", front_matter))
+    for directive in message.directives:
+        if directive.kind == "context":
+            where = f"{message.path}:{message.line_column(directive.start)[0]}: msglint directive"
+            layers.append(("inline directive", parse_context_fields(directive.settings, where=where)))
     if command_line:
         layers.append(("command line", command_line))
     return merge_context(layers)
@@ -55,24 +59,30 @@ def lint_texts(texts: Iterable[str], *, linter: Linter | None = None, **context:
     return list(linter.check((m, context_for(m, EMPTY, overrides)) for m in messages))
 
 
-def validate_inputs(paths: list[str]) -> Message | None:
-    """Read every input once, so that a bad file stops the run before any output; nothing is kept
-    but standard input, which cannot be read twice."""
-    stdin_message = None
-    for path in paths:
-        message = read_message(path)
-        if path == STDIN_PATH:
-            stdin_message = message
-    return stdin_message
-
-
 def iter_messages(paths: list[str], *, stdin_message: Message | None, config: Config | None,
-                  command_line: dict[str, Any]) -> Iterator[tuple[Message, Context]]:
-    """Messages and their contexts, read one at a time as the linter asks for them."""
+                  command_line: dict[str, Any], input_format: str | None = None
+                  ) -> Iterator[tuple[Message, Context, Config]]:
+    """Each message with its context and the config that governs it, read as the linter asks.
+    An explicit config (--config) serves every file; otherwise each file finds its nearest one."""
     for path in paths:
-        message = stdin_message if path == STDIN_PATH else read_message(path)
+        reuse = path == STDIN_PATH and stdin_message is not None
+        message = stdin_message if reuse else read_message(path, input_format)
         file_config = config if config is not None else config_for_message(path)
-        yield message, context_for(message, file_config, command_line)
+        yield message, context_for(message, file_config, command_line), file_config
+
+
+def validate_inputs(paths: list[str], *, config: Config | None, command_line: dict[str, Any],
+                    input_format: str | None = None) -> tuple[Message | None, list[Config]]:
+    """Read every input, its config and its context once, so that any bad file, config value or
+    directive stops the run before output starts. Keeps only standard input (it cannot be read
+    twice) and the distinct configs in use."""
+    stdin_message, configs = None, {}
+    for message, _, file_config in iter_messages(paths, stdin_message=None, config=config,
+                                                 command_line=command_line, input_format=input_format):
+        if message.path == STDIN_PATH:
+            stdin_message = message
+        configs[file_config.path] = file_config
+    return stdin_message, list(configs.values())
 
 
 def settings_config(explicit: str | None) -> Config:

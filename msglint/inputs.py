@@ -6,9 +6,7 @@ from pathlib import Path
 
 from .errors import MsglintError
 from .message import STDIN_PATH
-
-# Readers for HTML, .eml and templates come later; directories yield only plain text and Markdown.
-DIRECTORY_SUFFIXES = (".txt", ".md", ".markdown")
+from .readers import SUFFIXES as DIRECTORY_SUFFIXES
 
 
 def expand_inputs(paths: tuple[str, ...]) -> list[str]:
@@ -26,7 +24,7 @@ def expand_inputs(paths: tuple[str, ...]) -> list[str]:
         if path.is_dir():
             found = _walk(path)
             if not found:
-                raise MsglintError(f"{raw}: no {', '.join(DIRECTORY_SUFFIXES)} files to check in this directory")
+                raise MsglintError(f"{raw}: nothing to check in this directory (looked for {', '.join(DIRECTORY_SUFFIXES)})")
             out.extend(found)
         elif path.is_file():
             out.append(raw)
@@ -43,6 +41,6 @@ def _walk(root: Path) -> list[str]:
         relative = path.relative_to(root).parts
         if any(part.startswith(".") for part in relative):
             continue
-        if path.is_file() and path.suffix.lower() in DIRECTORY_SUFFIXES:
+        if path.is_file() and path.name.lower().endswith(DIRECTORY_SUFFIXES):
             found.append(str(path))
     return found

@@ -18,6 +18,7 @@ import yaml
 from .context import RELATIONSHIPS, STYLES, parse_context_fields
 from .errors import MsglintError
 from .levels import LEVEL_NAMES
+from .yamlio import Loader
 
 SEVERITIES = ("info", "warning", "error")
 SEVERITY_RANK = {name: rank for rank, name in enumerate(SEVERITIES)}
@@ -102,16 +103,8 @@ class RuleSet:
         return {rule.id for rule in self.rules}
 
 
-# libyaml's parser when PyYAML was built with it: reading the rule files is then ten times faster.
-_BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
-class _LineLoader(_BaseLoader):
-    """Records the line of every mapping so that errors can point at it.
-
-    Rule files are full of English words, so only `true` and `false` are booleans here: YAML 1.1
-    would otherwise read the words yes, no, on and off in a pattern as booleans.
-    """
+class _LineLoader(Loader):
+    """Records the line of every mapping so that errors can point at it, and refuses repeated keys."""
 
     def construct_mapping(self, node, deep=False):
         # PyYAML lets a repeated key silently replace the first; in a rule that loses patterns.
@@ -125,13 +118,6 @@ class _LineLoader(_BaseLoader):
         mapping = super().construct_mapping(node, deep=deep)
         mapping[_LINE] = node.start_mark.line + 1
         return mapping
-
-
-_LineLoader.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:bool"]
-    for first, resolvers in _BaseLoader.yaml_implicit_resolvers.items()
-}
-_LineLoader.add_implicit_resolver("tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF"))
 
 
 def builtin_rule_files() -> list[Path]:

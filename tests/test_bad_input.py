@@ -22,7 +22,7 @@ def test_missing_path(run_cli, tmp_path):
 
 def test_directory_with_nothing_to_lint(run_cli, tmp_path):
     (tmp_path / "logo.png").write_bytes(b"\x89PNG")
-    assert_one_line_error(run_cli("check", str(tmp_path)), "no .txt, .md, .markdown files")
+    assert_one_line_error(run_cli("check", str(tmp_path)), "nothing to check in this directory", ".txt, .text, .md")
 
 
 def test_empty_file_is_clean(run_cli, tmp_path):
@@ -127,3 +127,13 @@ def test_bad_config_key(run_cli, tmp_path):
 
 def test_no_paths(run_cli):
     assert_one_line_error(run_cli("check"), "no input")
+
+
+def test_a_later_files_bad_config_stops_the_run_before_any_output(run_cli, tmp_path):
+    (tmp_path / "good").mkdir()
+    (tmp_path / "good" / "a.txt").write_text("We miss you!\n")
+    (tmp_path / "bad").mkdir()
+    (tmp_path / "bad" / ".msglint.yaml").write_text("severity:\n  tone: sometimes\n")
+    (tmp_path / "bad" / "b.txt").write_text("Hello\n")
+    result = run_cli("check", "--format", "json", str(tmp_path / "good"), str(tmp_path / "bad"))
+    assert_one_line_error(result, "bad/.msglint.yaml", "severity of 'tone'")

@@ -175,12 +175,13 @@ def test_pyproject_tool_section_is_a_config(run_cli, tmp_path):
     assert document["files"][0]["findings"] == []
 
 
-def test_directory_recursion_takes_txt_and_md_only_sorted(run_cli, tmp_path):
-    for name in ("b.md", "a.txt", "c.html", "sub/d.txt", ".hidden/e.txt"):
+def test_directory_recursion_takes_known_formats_sorted(run_cli, tmp_path):
+    for name in ("b.md", "a.txt", "c.html", "d.html.j2", "e.eml", "f.png", "notes.csv", "sub/g.txt", ".hidden/h.txt"):
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
-        (tmp_path / name).write_text("Shoes 30% off.\n")
+        (tmp_path / name).write_text("Subject: Shoes\n\nShoes 30% off.\n" if name.endswith(".eml") else "Shoes 30% off.\n")
     _, document = findings_of(run_cli, str(tmp_path))
-    assert [Path(f["path"]).relative_to(tmp_path).as_posix() for f in document["files"]] == ["a.txt", "b.md", "sub/d.txt"]
+    assert [Path(f["path"]).relative_to(tmp_path).as_posix() for f in document["files"]] == [
+        "a.txt", "b.md", "c.html", "d.html.j2", "e.eml", "sub/g.txt"]
 
 
 def test_extra_rule_file_adds_and_replaces_rules(run_cli, tmp_path):

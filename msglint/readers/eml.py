@@ -17,7 +17,7 @@ from ..offsets import MappedTextBuilder, OffsetMap
 from .html import read_html
 
 _HEADER_END = re.compile(r"\r?\n\r?\n")
-_SUBJECT = re.compile(r"^Subject:[ \t]*(.*(?:\r?\n[ \t].*)*)", re.IGNORECASE | re.MULTILINE)
+_SUBJECT = re.compile(r"^Subject:[ \t]*([^\r\n]*(?:\r?\n[ \t][^\r\n]*)*)", re.IGNORECASE | re.MULTILINE)
 
 
 def _body_part(message):

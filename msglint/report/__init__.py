@@ -30,10 +30,12 @@ class Tally:
 
 
 def writer_for(output_format: str):
+    from .github import GithubWriter
     from .json_report import JsonWriter
+    from .sarif import SarifWriter
     from .text import TextWriter
 
-    return {"text": TextWriter, "json": JsonWriter}[output_format]
+    return {"text": TextWriter, "json": JsonWriter, "sarif": SarifWriter, "github": GithubWriter}[output_format]
 
 
-FORMATS = ("text", "json")
+FORMATS = ("text", "json", "sarif", "github")

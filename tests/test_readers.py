@@ -1,0 +1,121 @@
+"""Readers: what counts as copy in each format, and positions that point into the original file."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from msglint.message import message_from_text, read_message
+from msglint.templates import neutralize_templates
+
+from .conftest import REPO
+
+FIXTURES = REPO / "tests" / "fixtures"
+
+
+def findings(run_cli, *args):
+    result = run_cli("check", "--format", "json", "--no-cache", *args)
+    return result, json.loads(result.stdout)["files"][0]["findings"]
+
+
+def spans(found):
+    return [(f["rule"], f["line"], f["column"], f["end_line"], f["end_column"], f["excerpt"]) for f in found]
+
+
+def test_html_positions_point_into_the_markup(run_cli):
+    _, found = findings(run_cli, str(FIXTURES / "welcome.html"))
+    assert spans(f for f in found if f["category"] == "expressive") == [
+        # the hidden preheader counts; the entity &rsquo; is inside the span, as written
+        ("expressive.false-selection", 8, 29, 8, 55, "You’ve been selected"),
+        ("expressive.unearned-praise", 12, 8, 12, 19, "Nicely done"),
+        # alt text counts; the title, the comment, the style and the script do not fire anything
+        ("expressive.simulated-intimacy", 13, 30, 13, 41, "We miss you"),
+    ]
+
+
+def test_html_visible_text_only(tmp_path):
+    message = read_message(str(FIXTURES / "welcome.html"))
+    assert "Spring deals & more" in message.display  # <title>, entity decoded
+    assert "We miss you & your style" in message.display  # alt text
+    for hidden in ("color", "congratulations", "We love you", "hero.png"):
+        assert hidden not in message.display
+    assert "Hi item" in message.display  # {{ first_name }} is a neutral placeholder
+
+
+def test_markdown_positions_and_syntax(run_cli):
+    result, found = findings(run_cli, str(FIXTURES / "newsletter.md"))
+    assert result.exit_code == 1
+    assert spans(found) == [
+        ("expressive.unearned-praise", 6, 5, 6, 20, "Congratulations"),
+        ("pyramid.overreach", 6, 5, 6, 20, "Congratulations"),
+        ("pyramid.overreach", 9, 1, 9, 19, "Express your style"),
+    ]
+    display = read_message(str(FIXTURES / "newsletter.md")).display
+    assert "https://shop.example" not in display and "**" not in display and "`code`" not in display
+    assert "here" in display  # link text stays
+
+
+def test_eml_subject_and_8bit_body(run_cli):
+    _, found = findings(run_cli, str(FIXTURES / "plain.eml"))
+    assert spans(f for f in found if f["category"] == "expressive") == [
+        ("expressive.false-selection", 3, 10, 3, 32, "You have been selected"),
+        ("expressive.simulated-intimacy", 9, 1, 9, 12, "We miss you"),
+    ]
+
+
+def test_eml_quoted_printable_html_part(run_cli):
+    _, found = findings(run_cli, str(FIXTURES / "quoted.eml"))
+    assert spans(f for f in found if f["category"] == "expressive") == [
+        # "You=E2=80=99ve": the three encoded bytes of the apostrophe are inside the span
+        ("expressive.false-selection", 11, 4, 11, 29, "You’ve been given"),
+        # after a soft line break ("wr=\n"), positions are still those of the file
+        ("expressive.unearned-praise", 12, 23, 12, 34, "Nicely done"),
+    ]
+    assert read_message(str(FIXTURES / "quoted.eml")).display.startswith("Spring ✈ deals")  # RFC 2047 subject
+
+
+def test_eml_base64_body_points_at_its_first_line(run_cli):
+    _, found = findings(run_cli, str(FIXTURES / "base64.eml"))
+    [selection] = [f for f in found if f["rule"] == "expressive.false-selection"]
+    assert (selection["line"], selection["column"], selection["excerpt"]) == (7, 1, "You've won")
+
+
+def test_input_format_option_overrides_the_extension(run_cli, tmp_path):
+    page = tmp_path / "page.txt"
+    page.write_text("<p>Nicely&nbsp;done!</p>\n")
+    _, as_text = findings(run_cli, str(page))
+    _, as_html = findings(run_cli, "--input-format", "html", str(page))
+    assert [f["excerpt"] for f in as_html if f["category"] == "expressive"] == ["Nicely done"]
+    assert (as_html[0]["column"], as_html[0]["end_column"]) == (4, 20)  # the entity is inside the span
+    assert as_text != as_html
+
+
+@pytest.mark.parametrize("template", [
+    "Hi {{ first_name }}, your {{ order.item }} has shipped.",
+    "{% if vip %}Spring sale{% endif %} for *|FNAME|*.",
+    "{{#if member}}Members{{else}}Everyone{{/if}} save 10%. {{! note }}",
+])
+def test_templates_keep_length_and_never_trigger_rules(lint, template):
+    assert len(neutralize_templates(template)) == len(template)
+    result = lint(template, customer_level=1)
+    assert result.findings == [] and result.level == 1
+
+
+def test_placeholder_does_not_break_the_sentence(lint):
+    # the placeholder stands in as a noun, so the passive around it is still parsed
+    result = lint("Good morning {{ first_name }}, you have been selected for early access.")
+    assert "expressive.false-selection" in result.rule_ids()
+
+
+def test_template_file_extension_is_looked_through(run_cli, tmp_path):
+    template = tmp_path / "mail.html.j2"
+    template.write_text("<p>{% if vip %}We miss you{% endif %}, {{ name }}!</p>\n")
+    _, found = findings(run_cli, str(template))
+    assert spans(found) == [("expressive.simulated-intimacy", 1, 16, 1, 27, "We miss you")]
+
+
+def test_display_and_analysis_text_keep_the_same_length():
+    message = message_from_text("<p>It&rsquo;s &ldquo;great&rdquo;</p>", input_format="html")
+    assert len(message.display) == len(message.text)
+    assert message.text.strip() == 'It\'s "great"'

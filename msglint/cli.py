@@ -168,6 +168,63 @@ def evaluate(data, output_format, show_errors, model, extra_rules, no_builtin_ru
     return EXIT_CLEAN
 
 
+@cli.command()
+@click.option("--messages", required=True, metavar="PATH",
+              help="Templates (with --recipients) or one row per message: .csv, .jsonl or .parquet.")
+@click.option("--recipients", metavar="PATH", help="Recipients, joined to the templates on --on.")
+@click.option("--on", "template_column", metavar="COLUMN", help="The template key in both tables.")
+@click.option("--text-column", default="text", show_default=True, metavar="COLUMN")
+@click.option("--id-column", default="id", show_default=True, metavar="COLUMN", help="Recipient or message id.")
+@click.option("--level-column", default="level", show_default=True, metavar="COLUMN",
+              help="Recorded pyramid level: 1-6 or a name; empty means unknown.")
+@click.option("--output", metavar="PATH", help="One row per recipient: .jsonl, .csv or .parquet.")
+@click.option("--resume", is_flag=True, help="Continue an interrupted run: keep complete rows, skip their input.")
+@click.option("--relationship", type=click.Choice(RELATIONSHIPS), default="instrumental", show_default=True)
+@click.option("--style", type=click.Choice(STYLES), default="top-down", show_default=True)
+@click.option("--fail-on", type=click.Choice(SEVERITIES), default="warning", show_default=True)
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="Format of the summary on standard output.")
+@click.option("--engine", type=click.Choice(["local", "dask"]), default="local", show_default=True)
+@click.option("--scheduler", metavar="ADDRESS", help="Dask scheduler (tcp://host:8786); default: a local cluster.")
+@click.option("--workers", type=click.IntRange(1, 256), default=2, show_default=True, help="Workers of a local Dask cluster.")
+@click.option("--chunk-size", type=click.IntRange(1, 10_000_000), default=50_000, show_default=True,
+              help="Rows read, processed and written together.")
+@click.option("--quiet", is_flag=True, help="No progress bar.")
+@click.option("--model", help="spaCy pipeline name or path.")
+@click.option("--rules", "extra_rules", multiple=True, metavar="PATH", help="Extra rule file or directory.")
+@click.option("--no-builtin-rules", is_flag=True)
+def batch(messages, recipients, template_column, text_column, id_column, level_column, output, resume, relationship,
+          style, fail_on, output_format, engine, scheduler, workers, chunk_size, quiet, model, extra_rules,
+          no_builtin_rules):
+    """Check a whole send, per recipient: which recipients does each template overreach?"""
+    import json
+
+    from .batch import JobSpec, print_fault, run_batch
+
+    if recipients and not template_column:
+        raise click.UsageError("--recipients needs --on COLUMN, the template key in both tables")
+    spec = JobSpec(text_column=text_column, id_column=id_column, level_column=level_column,
+                   template_column=template_column if recipients else None, relationship=relationship, style=style,
+                   model=model, rule_paths=tuple(extra_rules), builtin_rules=not no_builtin_rules)
+    bar = None
+    if not quiet and sys.stderr.isatty():
+        from tqdm import tqdm
+
+        bar = tqdm(unit=" rows", file=sys.stderr)
+    try:
+        summary = run_batch(messages=messages, recipients=recipients, spec=spec, output=output, resume=resume,
+                            chunk_size=chunk_size, engine=engine, scheduler=scheduler, workers=workers,
+                            fail_on=fail_on, progress=bar.update if bar else None, on_fault=print_fault)
+    finally:
+        if bar:
+            bar.close()
+    if output_format == "json":
+        click.echo(json.dumps(summary.as_dict(), indent=2, ensure_ascii=False))
+    else:
+        click.echo(summary.render_text(), nl=False)
+    return EXIT_FINDINGS if summary.failing else EXIT_CLEAN
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; every expected failure is one line on stderr and exit code 2."""
     try:

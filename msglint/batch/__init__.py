@@ -1,0 +1,84 @@
+"""Campaign mode: check a whole send, per recipient, in bounded memory.
+
+Two shapes of input: a table of templates and a table of recipients joined on a key (each template
+is analysed once, each recipient only compared by level), or one table with a text and a level per
+row (each distinct text analysed once, by content hash). The library entry point is `run_batch`;
+`analyse_texts` and `TextAnalysis.for_level` serve the same check inside a pandas or Spark job.
+"""
+
+from __future__ import annotations
+
+import itertools
+import sys
+from typing import Callable, Iterable, Iterator
+
+from ..errors import MsglintError
+from .engines import dask_engine, local_engine
+from .job import OUTPUT_COLUMNS, JobSpec, Summary, TextAnalysis, analyse_texts, process_chunk
+from .tables import RowWriter, iter_rows, require_columns
+
+__all__ = ["JobSpec", "Summary", "TextAnalysis", "analyse_texts", "process_chunk", "run_batch", "load_templates"]
+
+
+def load_templates(path: str, spec: JobSpec) -> dict[str, TextAnalysis]:
+    require_columns(path, [spec.template_column, spec.text_column])
+    texts: dict[str, str] = {}
+    for number, row in iter_rows(path):
+        if row is None or row.get(spec.template_column) is None or not isinstance(row.get(spec.text_column), str):
+            raise MsglintError(f"{path}: row {number}: a template needs {spec.template_column!r} and {spec.text_column!r}")
+        texts[str(row[spec.template_column])] = row[spec.text_column]
+    analyses = analyse_texts(list(texts.values()), spec)
+    return {key: analyses[text] for key, text in texts.items()}
+
+
+def _chunks(rows: Iterator, size: int) -> Iterator[list]:
+    while chunk := list(itertools.islice(rows, size)):
+        yield chunk
+
+
+def run_batch(*, messages: str, spec: JobSpec, recipients: str | None = None, output: str | None = None,
+              resume: bool = False, chunk_size: int = 50_000, engine: str = "local", scheduler: str | None = None,
+              workers: int = 2, fail_on: str = "warning", progress: Callable[[int], None] | None = None,
+              on_fault: Callable[[str, dict], None] | None = None) -> Summary:
+    """Run a batch job; rows go to `output` chunk by chunk, the summary is returned."""
+    if recipients:
+        templates = load_templates(messages, spec)
+        table = recipients
+        require_columns(table, [spec.id_column, spec.template_column, spec.level_column])
+    else:
+        templates = None
+        table = messages
+        require_columns(table, [spec.id_column, spec.text_column, spec.level_column])
+    writer = RowWriter(output, OUTPUT_COLUMNS, resume=resume) if output else None
+    start_after = writer.last_row if writer else 0
+    rows = ((n, row) for n, row in iter_rows(table) if n > start_after)
+    chunks = _chunks(rows, chunk_size)
+    if engine == "dask":
+        processed = dask_engine(chunks, spec, templates, scheduler=scheduler, workers=workers)
+    elif engine == "local":
+        processed = local_engine(chunks, spec, templates)
+    else:
+        raise MsglintError(f"unknown engine {engine!r} (use local or dask)")
+    from ..ruleset import load_ruleset
+
+    severities = {rule.id: rule.severity for rule in load_ruleset(list(spec.rule_paths), builtin=spec.builtin_rules).rules
+                  if rule.severity}
+    summary = Summary(severities=severities, fail_on=fail_on, templates=templates)
+    try:
+        for out, faults in processed:
+            if writer:
+                writer.write(out)
+            summary.add(out, faults)
+            for fault in faults:
+                if on_fault:
+                    on_fault(table, fault)
+            if progress:
+                progress(len(out) + len(faults))
+    finally:
+        if writer:
+            writer.close()
+    return summary
+
+
+def print_fault(table: str, fault: dict) -> None:
+    print(f"msglint: {table}: row {fault['row']}: {fault['problem']}", file=sys.stderr)

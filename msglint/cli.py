@@ -11,6 +11,7 @@ from . import __version__
 from .context import RELATIONSHIPS, STYLES
 from .errors import MsglintError
 from .levels import LEVEL_NAMES
+from .report import FORMATS as REPORT_FORMATS
 from .ruleset import SEVERITIES
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
@@ -41,7 +42,7 @@ def _rule_options(function):
 @click.option("--relationship", type=click.Choice(RELATIONSHIPS), help="Declared relationship (default: instrumental).")
 @click.option("--customer-level", metavar="LEVEL", help=f"Customer's recorded pyramid level: {LEVEL_CHOICES}.")
 @click.option("--style", type=click.Choice(STYLES), help="Relationship style (Diller; default: top-down).")
-@click.option("--format", "output_format", type=click.Choice(["text", "json", "sarif", "github"]), default="text",
+@click.option("--format", "output_format", type=click.Choice(REPORT_FORMATS), default="text",
               show_default=True, help="text for people, json for scripts, sarif for code scanning, github for annotations.")
 @click.option("--fail-on", type=click.Choice(SEVERITIES), help="Lowest severity that fails the run (default: warning).")
 @click.option("--input-format", type=click.Choice(["text", "markdown", "html", "eml"]),

@@ -5,9 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .context import Context
-from .message import Message
 from .levels import level_name
-from .ruleset import SEVERITY_RANK
+from .message import Message
 
 
 @dataclass(frozen=True)
@@ -76,10 +75,6 @@ class Result:
     @property
     def level_name(self) -> str:
         return level_name(self.level)
-
-    def at_or_above(self, severity: str) -> list[Finding]:
-        floor = SEVERITY_RANK[severity]
-        return [f for f in self.findings if SEVERITY_RANK[f.severity] >= floor]
 
     def rule_ids(self) -> set[str]:
         return {f.rule for f in self.findings}

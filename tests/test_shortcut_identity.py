@@ -44,7 +44,8 @@ def test_shortcut_gives_identical_results(ruleset, nlp, context):
     full = _snapshot(Linter(ruleset, nlp=nlp, shortcut=False), texts, context)
     differing = [texts[i] for i, (a, b) in enumerate(zip(fast, full)) if a != b]
     assert differing == []
-    assert sum(1 for level, findings, _ in full if findings) > 100  # the comparison is not vacuous
+    # the comparison is not vacuous, with or without the dev set beside the checkout
+    assert sum(1 for level, findings, _ in full if findings) > 50
 
 
 def test_shortcut_skips_units_without_anchors(ruleset, nlp):

@@ -84,31 +84,33 @@ def required_sets(token_specs: list[dict], lemma_forms: LemmaForms) -> list[set[
 
 
 class AnchorIndex:
-    """Decides from a unit's words alone whether any syntactic pattern could match in it."""
+    """Decides from a unit's words alone which rules' syntactic patterns could match in it."""
 
     def __init__(self):
         self._by_word: dict[str, list[tuple[int, int]]] = {}
         self._full: list[int] = []
-        self.unanchored = False  # some pattern names no word: every unit must be parsed
+        self._owner: list[str] = []
+        self.unanchored: set[str] = set()  # rules with a pattern that names no word: always candidates
 
-    def add(self, requirements: list[set[str]]) -> None:
+    def add(self, requirements: list[set[str]], owner: str) -> None:
         if not requirements:
-            self.unanchored = True
+            self.unanchored.add(owner)
             return
         pattern = len(self._full)
         self._full.append((1 << len(requirements)) - 1)
+        self._owner.append(owner)
         for bit, words in enumerate(requirements):
             for word in words:
                 self._by_word.setdefault(word, []).append((pattern, 1 << bit))
 
-    def could_match(self, words: set[str]) -> bool:
-        if self.unanchored:
-            return True
+    def candidates(self, words: set[str]) -> set[str]:
+        """The rules with at least one pattern whose required words are all present."""
+        found = set(self.unanchored)
         seen: dict[int, int] = {}
         for word in words:
             for pattern, bit in self._by_word.get(word, ()):
                 mask = seen.get(pattern, 0) | bit
-                if mask == self._full[pattern]:
-                    return True
                 seen[pattern] = mask
-        return False
+                if mask == self._full[pattern]:
+                    found.add(self._owner[pattern])
+        return found

@@ -22,6 +22,7 @@ from .hits import longest_non_overlapping
 from .levels import level_name
 from .message import Message
 from .pyramid import detected_level, highest_allowed, overreaching
+from .directives import front_matter_disables
 from .suppress import is_suppressed, unknown_selectors
 from .ruleset import Rule, RuleSet
 from .units import split_blocks, split_units
@@ -111,13 +112,15 @@ class Linter:
     def _syntactic_hits(self, texts: list[str], batch_size: int) -> dict:
         compiled, nlp = self.compiled, self.nlp
         docs = list(nlp.tokenizer.pipe(texts))
-        to_parse = [i for i, doc in enumerate(docs) if not self.shortcut or compiled.needs_parse(doc)]
+        # With the shortcut, a unit is parsed only for the rules whose required words it contains.
+        rules = [compiled.candidates(doc) if self.shortcut else None for doc in docs]
+        to_parse = [i for i, candidates in enumerate(rules) if candidates is None or candidates]
         # Worker processes get the texts: a Doc costs more to send than to tokenize again.
         inputs = [texts[i] for i in to_parse] if self.jobs > 1 else [docs[i] for i in to_parse]
         parsed = nlp.pipe(inputs, batch_size=batch_size, n_process=self.jobs)
         out = {text: [] for text in texts}
         for index, doc in zip(to_parse, parsed):
-            out[texts[index]] = compiled.unit_hits(doc)
+            out[texts[index]] = compiled.unit_hits(doc, rules[index])
         return out
 
     def _result(self, message: Message, context: Context, hits: list) -> Result:
@@ -135,7 +138,8 @@ class Linter:
         for rule in self._overreach_rules:
             if rule.applies_to(context):
                 findings.extend(self._overreach_findings(rule, evidence, level, context))
-        findings = [f for f in findings if not is_suppressed(f, message, message.directives)]
+        file_wide = front_matter_disables(message.front_matter)
+        findings = [f for f in findings if not is_suppressed(f, message, message.directives, file_wide)]
         for rule in self._directive_rules:
             for directive, selector in unknown_selectors(message, set(self._rules)):
                 location = _directive_location(message, directive)

@@ -51,8 +51,10 @@ class CompiledRules:
         self.rules = rules
         self._by_id = {rule.id: rule for rule in rules}
         self._strings = nlp.vocab.strings
+        self._vocab = nlp.vocab
         self._lexical = _MatcherSet(nlp.vocab)
-        self._syntactic = _MatcherSet(nlp.vocab)
+        # One set per rule, so a unit runs only the rules whose required words it contains.
+        self._syntactic: dict[str, _MatcherSet] = {}
         self._lemma_forms = LemmaForms(nlp)
         self.anchors = AnchorIndex()
         for rule in rules:
@@ -62,11 +64,19 @@ class CompiledRules:
                 if not spec.is_empty():
                     self._add(rule, role, spec, nlp, syntactic_rule)
 
+    def candidates(self, doc) -> set[str]:
+        """Rules that could match in a tokenized unit; none means the unit needs no parse."""
+        return self.anchors.candidates({token.lower_ for token in doc})
+
     def needs_parse(self, doc) -> bool:
-        return self.anchors.could_match({token.lower_ for token in doc})
+        return bool(self.candidates(doc))
+
+    def _syntactic_set(self, rule_id: str) -> _MatcherSet:
+        return self._syntactic.setdefault(rule_id, _MatcherSet(self._vocab))
 
     def _add(self, rule: Rule, role: str, spec: MatchSpec, nlp, syntactic_rule: bool) -> None:
         key = f"{rule.id}|{role}"
+        syntactic = self._syntactic_set(rule.id)
         requirements: list[list[set[str]]] = []
         lexical_tokens, syntactic_tokens = [], []
         for pattern in spec.tokens:
@@ -78,7 +88,7 @@ class CompiledRules:
         if role != "match" and not syntactic_rule:
             # The exceptions of a rule that matches in both places are checked in both.
             syntactic_tokens += lexical_tokens
-        for matchers, patterns in ((self._lexical, lexical_tokens), (self._syntactic, syntactic_tokens)):
+        for matchers, patterns in ((self._lexical, lexical_tokens), (syntactic, syntactic_tokens)):
             if patterns:
                 expanded = [p for pattern in patterns for p in _expand_first_token(_case_insensitive_pattern(pattern))]
                 try:
@@ -88,7 +98,7 @@ class CompiledRules:
                 matchers.used.add("tokens")
         if spec.phrases:
             docs = list(nlp.tokenizer.pipe([normalize(p) for p in spec.phrases]))
-            homes = [self._syntactic] if syntactic_rule else [self._lexical] + ([self._syntactic] if role != "match" else [])
+            homes = [syntactic] if syntactic_rule else [self._lexical] + ([syntactic] if role != "match" else [])
             for matchers in homes:
                 matchers.lower.add(key, docs)
                 matchers.used.add("lower")
@@ -101,21 +111,21 @@ class CompiledRules:
                 words = lemma.split()
                 docs += [Doc(nlp.vocab, words=variant, lemmas=variant) for variant in _case_variants(words)]
                 requirements.append(required_sets([{"LEMMA": w} for w in words], self._lemma_forms))
-            self._syntactic.lemma.add(key, docs)
-            self._syntactic.used.add("lemma")
+            syntactic.lemma.add(key, docs)
+            syntactic.used.add("lemma")
         if spec.dependency:
             patterns = [[_case_insensitive_node(node) for node in p] for p in spec.dependency]
             try:
-                self._syntactic.dependency.add(key, patterns)
+                syntactic.dependency.add(key, patterns)
             except (ValueError, KeyError) as exc:
                 raise self._error(rule, f"{role}.dependency", exc) from None
-            self._syntactic.used.add("dependency")
+            syntactic.used.add("dependency")
             for pattern in spec.dependency:
                 requirements.append(required_sets([node.get("RIGHT_ATTRS", {}) for node in pattern], self._lemma_forms))
         # Exceptions only remove matches, and a match already makes its unit parsed.
         if role == "match":
             for requirement in requirements:
-                self.anchors.add(requirement)
+                self.anchors.add(requirement, rule.id)
 
     @staticmethod
     def _error(rule: Rule, field_name: str, exc: Exception) -> MsglintError:
@@ -125,16 +135,18 @@ class CompiledRules:
 
     def block_hits(self, doc) -> list[Hit]:
         """Lexical matches over a paragraph, tokenized only."""
-        return self._hits(doc, self._lexical)
+        return self._hits(doc, [self._lexical])
 
-    def unit_hits(self, doc) -> list[Hit]:
-        """Syntactic matches in one parsed unit."""
-        return self._hits(doc, self._syntactic)
+    def unit_hits(self, doc, rules: set[str] | None = None) -> list[Hit]:
+        """Syntactic matches in one parsed unit, of the given rules (None: every rule)."""
+        chosen = self._syntactic.values() if rules is None else [self._syntactic[r] for r in rules if r in self._syntactic]
+        return self._hits(doc, chosen)
 
-    def _hits(self, doc, matchers: _MatcherSet) -> list[Hit]:
+    def _hits(self, doc, matcher_sets) -> list[Hit]:
         found: dict[str, list[tuple[int, int]]] = defaultdict(list)
-        for key, start, end in matchers(doc, self._strings):
-            found[key].append((start, end))
+        for matchers in matcher_sets:
+            for key, start, end in matchers(doc, self._strings):
+                found[key].append((start, end))
         hits: list[Hit] = []
         for key in [k for k in found if k.endswith("|match")]:
             rule = self._by_id[key[: -len("|match")]]

@@ -12,8 +12,9 @@ def _matches(selectors: tuple[str, ...], rule_id: str) -> bool:
     return not selectors or any(covers(s, rule_id) for s in selectors)
 
 
-def is_suppressed(finding: Finding, message: Message, directives: list[Directive]) -> bool:
-    if front_matter_disables(message.front_matter) and _matches(front_matter_disables(message.front_matter), finding.rule):
+def is_suppressed(finding: Finding, message: Message, directives: list[Directive], file_wide: tuple[str, ...]) -> bool:
+    """file_wide: the rules front matter disables (from front_matter_disables, read once per message)."""
+    if file_wide and _matches(file_wide, finding.rule):
         return True
     start = message.original_span(finding.location.start, finding.location.end)[0]
     disabled = False

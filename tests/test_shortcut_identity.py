@@ -56,3 +56,5 @@ def test_shortcut_skips_units_without_anchors(ruleset, nlp):
     # one required word is not enough: "your" alone does not make a unit worth parsing
     assert not compiled.needs_parse(nlp.make_doc("Your receipt is attached."))
     assert compiled.needs_parse(nlp.make_doc("Your style, your rules."))
+    # and a parsed unit runs only the rules whose required words it has
+    assert compiled.candidates(nlp.make_doc("Your style, your rules.")) == {"level.self-expression"}

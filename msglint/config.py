@@ -8,6 +8,7 @@ front matter, then the command line.
 from __future__ import annotations
 
 import functools
+import os
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -113,8 +114,9 @@ def discover_config(directory: Path) -> Config:
 
 
 def config_for_message(path: str) -> Config:
-    directory = Path.cwd() if path == "-" else Path(path).resolve().parent
-    return discover_config(directory)
+    # abspath, not resolve(): no system calls per file; discover_config is cached per folder.
+    directory = os.getcwd() if path == "-" else os.path.dirname(os.path.abspath(path))
+    return discover_config(Path(directory))
 
 
 def _parse(data: Any, path: Path) -> Config:

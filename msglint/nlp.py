@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import functools
-import importlib.metadata
 import importlib.util
 import json
+import re
 from pathlib import Path
 
 from .errors import MsglintError
@@ -30,21 +30,25 @@ def resolve_pipeline_name(requested: str | None) -> str:
 
 
 def _is_installed(name: str) -> bool:
-    try:
-        importlib.metadata.distribution(name)
-    except importlib.metadata.PackageNotFoundError:
-        return False
     return importlib.util.find_spec(name.replace("-", "_")) is not None
 
 
+def _package_folder(name: str) -> Path:
+    spec = importlib.util.find_spec(name)
+    return Path(spec.origin).parent if spec and spec.origin else Path(name)
+
+
 def pipeline_identity(name: str) -> str:
-    """Name and version of a pipeline and of spaCy, for cache keys; reads metadata, loads nothing."""
-    if Path(name).is_dir():
-        meta = Path(name) / "meta.json"
-        version = json.loads(meta.read_text()).get("version", "?") if meta.is_file() else "?"
-    else:
-        version = importlib.metadata.version(name)
-    return f"{name}=={version};spacy=={importlib.metadata.version('spacy')}"
+    """Name and version of a pipeline and of spaCy, for cache keys. Read from the packages' own
+    files (a pipeline's meta.json, spaCy's about.py): importing spaCy or importlib.metadata would
+    cost a fully cached run more than everything else it does."""
+    folder = Path(name) if Path(name).is_dir() else _package_folder(name)
+    metas = [folder / "meta.json", *sorted(folder.glob("*/meta.json"))]
+    meta = next((m for m in metas if m.is_file()), None)
+    version = json.loads(meta.read_text()).get("version", "?") if meta else "?"
+    about = _package_folder("spacy") / "about.py"
+    spacy_version = re.search(r"__version__\s*=\s*[\"']([^\"']+)", about.read_text()).group(1) if about.is_file() else "?"
+    return f"{name}=={version};spacy=={spacy_version}"
 
 
 @functools.lru_cache(maxsize=4)

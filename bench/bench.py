@@ -96,10 +96,6 @@ def timed(function) -> float:
     return time.perf_counter() - start
 
 
-def best_of(runs: int, function) -> float:
-    return min(timed(function) for _ in range(runs))
-
-
 def median_process_seconds(command: list[str], runs: int, env=None) -> float:
     times = []
     for _ in range(runs):

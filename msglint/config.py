@@ -80,6 +80,10 @@ def load_config(path: Path) -> Config:
         if section is None:
             raise MsglintError(f"{path}: has no [tool.msglint] section")
         return _parse(section, path)
+    return _load_yaml_config(path)
+
+
+def _load_yaml_config(path: Path) -> Config:
     try:
         data = yamlio.load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
@@ -106,10 +110,11 @@ def discover_config(directory: Path) -> Config:
         for name in CONFIG_NAMES:
             candidate = folder / name
             if candidate.is_file():
-                return load_config(candidate)
+                return _load_yaml_config(candidate)
         pyproject = folder / "pyproject.toml"
-        if pyproject.is_file() and _pyproject_section(pyproject) is not None:
-            return load_config(pyproject)
+        section = _pyproject_section(pyproject) if pyproject.is_file() else None
+        if section is not None:
+            return _parse(section, pyproject)
     return EMPTY
 
 

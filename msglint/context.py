@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from typing import Any, Mapping
 
 from .errors import MsglintError
@@ -20,8 +20,6 @@ class Context:
     relationship: str = "instrumental"
     customer_level: int | None = None
     style: str = "top-down"
-    # Where each value came from ("default", "config", "front matter", "command line"), for reports.
-    sources: Mapping[str, str] = field(default_factory=dict, compare=False)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -53,11 +51,9 @@ def parse_context_fields(raw: Mapping[str, Any], *, where: str) -> dict[str, Any
 
 
 def merge_context(layers: list[tuple[str, Mapping[str, Any]]]) -> Context:
-    """Apply parsed layers from lowest to highest precedence onto the built-in defaults."""
-    context = Context(sources={"relationship": "default", "customer_level": "default", "style": "default"})
-    sources = dict(context.sources)
-    for source_name, values in layers:
-        for key, value in values.items():
-            context = replace(context, **{key: value})
-            sources[key] = source_name
-    return replace(context, sources=sources)
+    """Apply parsed layers, named for error messages and debugging, from lowest to highest
+    precedence onto the built-in defaults."""
+    context = Context()
+    for _, values in layers:
+        context = replace(context, **values)
+    return context

@@ -181,18 +181,19 @@ def _to_characters(doc, rule: Rule, start: int, end: int) -> Hit:
     return Hit(rule.id, doc[start].idx, last.idx + len(last.text), sentence)
 
 
+# Words tagged as proper nouns keep their capitals in the lemma ("Cozy knitwear", "Join Mayor Pete"),
+# common in title-case subject lines; rule authors write lemmas in lower case.
+_CASINGS = (str, str.lower, str.capitalize)
+
+
 def _case_variants(words: list[str]) -> list[list[str]]:
-    """Words tagged as proper nouns keep their capitals in the lemma ("Cozy knitwear", "Join Mayor
-    Pete"), common in title-case subject lines; rule authors write lemmas in lower case."""
-    variants = [words, [w.lower() for w in words], [w.capitalize() for w in words]]
-    return [list(v) for v in dict.fromkeys(tuple(v) for v in variants)]
+    """A lemma sequence in each casing."""
+    return [list(v) for v in dict.fromkeys(tuple(casing(w) for w in words) for casing in _CASINGS)]
 
 
 def _with_case_variants(words: list) -> list:
-    out: list = []
-    for word in words:
-        out.extend([word, word.lower(), word.capitalize()] if isinstance(word, str) else [word])
-    return list(dict.fromkeys(out))
+    """A list of words (a pattern's IN values) with every word in each casing."""
+    return list(dict.fromkeys(casing(w) if isinstance(w, str) else w for w in words for casing in _CASINGS))
 
 
 def _case_insensitive_lemma(token_spec: dict) -> dict:

@@ -22,7 +22,7 @@ from frontmatter.default_handlers import YAMLHandler
 
 from .directives import Directive, mask_comments, parse_directives
 from .errors import MsglintError
-from .offsets import OffsetMap
+from .offsets import OffsetMap, line_starts
 from .templates import neutralize_templates
 
 STDIN_PATH = "-"
@@ -63,9 +63,7 @@ class Message:
     def __post_init__(self) -> None:
         if len(self.text) != len(self.display):
             raise ValueError("analysis text must keep the display text's length")
-        starts = [0]
-        starts.extend(i + 1 for i, char in enumerate(self.original) if char == "\n")
-        self._line_starts = starts
+        self._line_starts = line_starts(self.original)
 
     def original_span(self, start: int, end: int) -> tuple[int, int]:
         """Offsets of a display span [start, end) in the original."""

@@ -7,7 +7,13 @@ the original range it stands for, so findings point into the file as written, ta
 
 from __future__ import annotations
 
+import re
 from array import array
+
+
+def line_starts(text: str) -> list[int]:
+    """Offsets where each line begins: 0, and one past every newline."""
+    return [0, *(match.end() for match in re.finditer("\n", text))]
 
 
 class OffsetMap:

@@ -7,7 +7,7 @@ import html
 import re
 from html.parser import HTMLParser
 
-from ..offsets import MappedTextBuilder, OffsetMap
+from ..offsets import MappedTextBuilder, OffsetMap, line_starts
 
 # Tags after which copy starts a new paragraph: each side is its own unit of analysis.
 _BLOCKS = frozenset(
@@ -24,7 +24,7 @@ class _VisibleText(HTMLParser):
     def __init__(self, source: str):
         super().__init__(convert_charrefs=False)
         self._source = source
-        self._line_starts = [0] + [i + 1 for i, ch in enumerate(source) if ch == "\n"]
+        self._line_starts = line_starts(source)
         self.out = MappedTextBuilder(len(source))
         self._hidden = 0  # depth inside invisible elements
         self._in_title = False

@@ -29,13 +29,14 @@ class Tally:
         return sum(self.by_severity.values())
 
 
+# Format name -> module and writer class; imported only when chosen.
+_WRITERS = {"text": ("text", "TextWriter"), "json": ("json_report", "JsonWriter"),
+            "sarif": ("sarif", "SarifWriter"), "github": ("github", "GithubWriter")}
+FORMATS = tuple(_WRITERS)
+
+
 def writer_for(output_format: str):
-    from .github import GithubWriter
-    from .json_report import JsonWriter
-    from .sarif import SarifWriter
-    from .text import TextWriter
+    import importlib
 
-    return {"text": TextWriter, "json": JsonWriter, "sarif": SarifWriter, "github": GithubWriter}[output_format]
-
-
-FORMATS = ("text", "json", "sarif", "github")
+    module, name = _WRITERS[output_format]
+    return getattr(importlib.import_module(f".{module}", __package__), name)

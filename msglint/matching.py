@@ -11,6 +11,7 @@ rules, keyed `rule-id|role`.
 
 from __future__ import annotations
 
+import itertools
 from collections import defaultdict
 
 from spacy.matcher import DependencyMatcher, Matcher, PhraseMatcher
@@ -187,8 +188,10 @@ _CASINGS = (str, str.lower, str.capitalize)
 
 
 def _case_variants(words: list[str]) -> list[list[str]]:
-    """A lemma sequence in each casing."""
-    return [list(v) for v in dict.fromkeys(tuple(casing(w) for w in words) for casing in _CASINGS)]
+    """A lemma sequence with each word in each casing, independently: only the proper-noun words
+    keep a capital ("Snuggle up" at the start of a line), so every mix must be matched."""
+    choices = [dict.fromkeys(casing(w) for casing in _CASINGS) for w in words]
+    return [list(variant) for variant in itertools.product(*choices)]
 
 
 def _with_case_variants(words: list) -> list:

@@ -75,22 +75,24 @@ def test_rows_per_recipient_and_faults_with_row_numbers(run_cli, campaign, tmp_p
         "expressive.false-selection", "expressive.unearned-praise"}
 
 
-def test_one_table_mode_deduplicates_texts_by_content(tmp_path, monkeypatch):
+def test_one_table_mode_analyses_each_distinct_text_once_across_chunks(tmp_path, monkeypatch):
     import msglint.batch.job as job
 
     analysed: list[int] = []
     original = job.analyse_texts
+    monkeypatch.setattr(job, "_MEMO", job.AnalysisMemo())
     monkeypatch.setattr(job, "analyse_texts", lambda texts, spec: analysed.append(len(set(texts))) or original(texts, spec))
     rows = [{"id": f"r{i}", "text": "We miss you! Boots 20% off." if i % 2 else "Boots 20% off.", "level": "1"}
             for i in range(200)]
     table = tmp_path / "rendered.jsonl"
     table.write_text("".join(json.dumps(row) + "\n" for row in rows))
     output = tmp_path / "out.csv"
-    summary = run_batch(messages=str(table), spec=JobSpec(), output=str(output), chunk_size=1000)
-    assert analysed == [2]
+    summary = run_batch(messages=str(table), spec=JobSpec(), output=str(output), chunk_size=30)
+    assert analysed == [2]  # seven chunks, two distinct texts, each analysed once
     written = list(csv.DictReader(open(output)))
     assert len(written) == 200 and len({row["template_id"] for row in written}) == 2
     assert written[1]["rules"] == "expressive.simulated-intimacy pyramid.overreach"
+    assert written[199]["rules"] == written[1]["rules"]
     assert summary.rows_with_rule["expressive.simulated-intimacy"] == 100
 
 
@@ -162,6 +164,15 @@ def test_dask_engine_matches_local_engine(tmp_path):
         cluster.close()
     assert distributed_out.read_text() == local.read_text()
     assert len(read_jsonl(local)) == 300
+
+
+def test_analysis_memo_is_bounded():
+    from msglint.batch.job import AnalysisMemo, TextAnalysis
+
+    memo = AnalysisMemo(capacity=2)
+    for key in ("a", "b", "c"):
+        memo.put(key, TextAnalysis(1, ()))
+    assert memo.get("a") is None and memo.get("c") == TextAnalysis(1, ())
 
 
 def test_library_api_for_pandas_or_spark():

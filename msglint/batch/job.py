@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
-from collections import Counter, defaultdict
+from collections import Counter, OrderedDict, defaultdict
 from dataclasses import dataclass, field
 
 from ..context import Context
@@ -75,6 +75,45 @@ def analyse_texts(texts: list[str], spec: JobSpec) -> dict[str, TextAnalysis]:
     }
 
 
+class AnalysisMemo:
+    """Analyses of texts already seen in this process, by content hash, so that a personalised text
+    recurring in later chunks is not analysed again. Bounded: the oldest entries go first."""
+
+    def __init__(self, capacity: int = 200_000):
+        self.capacity, self._entries = capacity, OrderedDict()
+
+    def get(self, key):
+        if key in self._entries:
+            self._entries.move_to_end(key)
+            return self._entries[key]
+        return None
+
+    def put(self, key, analysis: TextAnalysis) -> None:
+        self._entries[key] = analysis
+        if len(self._entries) > self.capacity:
+            self._entries.popitem(last=False)
+
+
+_MEMO = AnalysisMemo()
+
+
+def _analyses_for(texts: list[str], spec: JobSpec) -> dict[str, TextAnalysis]:
+    """Content hash -> analysis for every text, analysing only those this process has not seen."""
+    out, missing = {}, []
+    for text in dict.fromkeys(texts):
+        key = content_id(text)
+        known = _MEMO.get((spec, key))
+        if known is None:
+            missing.append(text)
+        else:
+            out[key] = known
+    if missing:
+        for text, analysis in analyse_texts(missing, spec).items():
+            out[content_id(text)] = analysis
+            _MEMO.put((spec, content_id(text)), analysis)
+    return out
+
+
 def _level(value, number: int) -> int | None:
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
@@ -107,10 +146,7 @@ def process_chunk(rows: list, spec: JobSpec, templates: dict | None) -> tuple[li
         except MsglintError as exc:
             problem = str(exc).removeprefix(f"row {number}: ")
             faults.append({"row": number, "problem": problem})
-    analyses = templates if templates is not None else {
-        content_id(text): analysis
-        for text, analysis in analyse_texts([t for *_, t in parsed], spec).items()
-    }
+    analyses = templates if templates is not None else _analyses_for([t for *_, t in parsed], spec)
     out = []
     for number, recipient, template_id, level, _ in parsed:
         analysis = analyses[template_id]

@@ -139,33 +139,43 @@ def explain(rule_id, extra_rules, no_builtin_rules, config_path):
 
 
 @cli.command("eval")
-@click.argument("data", metavar="DATA")
+@click.argument("data", nargs=-1, required=True, metavar="DATA...")
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--by", "group_by", type=click.Choice(["file", "source"]),
+              help="Also give the figures per file, or per source (a dev set's `source` repository; a corpus file).")
 @click.option("--show-errors", is_flag=True, help="List every miss with its text, expectation and the rules that fired.")
 @click.option("--model", help="spaCy pipeline name or path.")
 @_rule_options
-def evaluate(data, output_format, show_errors, model, extra_rules, no_builtin_rules, config_path):
-    """Score the rules against labelled messages: a JSONL file (text, expressive, level) or a corpus."""
+def evaluate(data, output_format, group_by, show_errors, model, extra_rules, no_builtin_rules, config_path):
+    """Score the rules against labelled messages: JSONL files (text, expressive, level) or corpora."""
     import json
     from pathlib import Path
 
     from .api import build_ruleset, settings_config
     from .engine import Linter
-    from .evaluate import load_labelled, render_text, score
+    from .evaluate import load_labelled, render_groups, render_text, score_groups
 
     settings = settings_config(config_path)
-    items = load_labelled(Path(data))
-    if not items:
-        raise MsglintError(f"{data}: no labelled messages")
+    items = []
+    for path in data:
+        found = load_labelled(Path(path))
+        if not found:
+            raise MsglintError(f"{path}: no labelled messages")
+        items.extend(found)
     linter = Linter(build_ruleset(settings, extra_rules, builtin=not no_builtin_rules), pipeline=model or settings.model)
-    scores = score(linter, items)
+    scores, groups = score_groups(linter, items, group_by)
+    label = " ".join(data)
     if output_format == "json":
-        document = {"data": data, **scores.as_dict()}
+        document = {"data": list(data), **scores.as_dict()}
+        if group_by:
+            document["by"] = group_by
+            document["groups"] = {name: group.as_dict() for name, group in groups.items()}
         if show_errors:
             document["errors"] = scores.errors
         click.echo(json.dumps(document, indent=2, ensure_ascii=False))
     else:
-        click.echo(render_text(scores, data=data, show_errors=show_errors), nl=False)
+        click.echo(render_text(scores, data=label, show_errors=show_errors), nl=False)
+        click.echo(render_groups(groups, by=group_by or ""), nl=False)
     return EXIT_CLEAN
 
 

@@ -23,39 +23,72 @@ class Labelled:
     expressive: bool | None
     level: int | None
     context: dict[str, Any] = field(default_factory=dict)
+    source: str = ""  # the repository a dev-set text comes from (owner/name), or the corpus file
+    file: str = ""
+
+
+MAX_LABELLED_BYTES = 64 * 1024 * 1024  # a labelled file is read whole; refuse what cannot be one
 
 
 def load_labelled(path: Path) -> list[Labelled]:
     if path.is_dir() or path.suffix in (".yaml", ".yml"):
-        return [Labelled(c.id, c.text, c.expressive, c.level, c.context) for c in load_corpus(path)]
+        return [Labelled(c.id, c.text, c.expressive, c.level, c.context, source=Path(c.source).name, file=str(path))
+                for c in load_corpus(path)]
     return _load_jsonl(path)
 
 
-def _load_jsonl(path: Path) -> list[Labelled]:
+def _read_regular_file(path: Path) -> str:
+    """A FIFO or a device (/dev/zero) would block or never end: only regular files are read."""
     try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except FileNotFoundError:
-        raise MsglintError(f"{path}: no such file") from None
+        if not path.exists():
+            raise MsglintError(f"{path}: no such file")
+        if not path.is_file():
+            raise MsglintError(f"{path}: not a regular file")
+        if path.stat().st_size > MAX_LABELLED_BYTES:
+            raise MsglintError(f"{path}: larger than {MAX_LABELLED_BYTES // 2**20} MiB")
+        return path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise MsglintError(f"{path}: cannot read ({exc})") from None
+
+
+def _load_jsonl(path: Path) -> list[Labelled]:
+    text = _read_regular_file(path)
     items = []
-    for number, line in enumerate(lines, start=1):
+    # JSON Lines ends records at \n only: str.splitlines would also split inside U+2028 and friends.
+    for number, line in enumerate(text.split("\n"), start=1):
         if not line.strip():
             continue
         try:
             row = json.loads(line)
         except json.JSONDecodeError as exc:
             raise MsglintError(f"{path}:{number}: not valid JSON ({exc.msg})") from None
-        if not isinstance(row, dict) or not isinstance(row.get("text"), str):
-            raise MsglintError(f"{path}:{number}: each line needs a 'text' string")
-        expressive, level = row.get("expressive"), row.get("level")
-        if expressive not in (True, False, None):
-            raise MsglintError(f"{path}:{number}: 'expressive' must be true, false or null")
-        if level is not None and level not in LEVEL_NAMES:
-            raise MsglintError(f"{path}:{number}: 'level' must be 1-6 or null")
-        # Labels are judged from the text alone, as an instrumental relationship (RUBRIC.md).
-        items.append(Labelled(str(row.get("id", number)), row["text"], expressive, level, {"relationship": "instrumental"}))
+        except RecursionError:
+            raise MsglintError(f"{path}:{number}: JSON nested too deeply") from None
+        items.append(_labelled_row(row, f"{path}:{number}", number, str(path)))
     return items
+
+
+def _labelled_row(row: Any, where: str, number: int, file: str) -> Labelled:
+    if not isinstance(row, dict) or not isinstance(row.get("text"), str):
+        raise MsglintError(f"{where}: each line needs a 'text' string")
+    identifier, expressive, level = row.get("id", number), row.get("expressive"), row.get("level")
+    if isinstance(identifier, bool) or not isinstance(identifier, (str, int)):
+        raise MsglintError(f"{where}: 'id' must be a string or an integer")
+    if expressive not in (True, False, None) or isinstance(expressive, (int, float)) and not isinstance(expressive, bool):
+        raise MsglintError(f"{where}: 'expressive' must be true, false or null")
+    # 1.0 == 1 in Python: a float is refused rather than silently read as a level.
+    if level is not None and (type(level) is not int or level not in LEVEL_NAMES):
+        raise MsglintError(f"{where}: 'level' must be an integer 1-6 or null")
+    source = row.get("source")
+    # "owner/name@commit:path" -> "owner/name": the figures are grouped by where the copy was written.
+    source = source.split("@", 1)[0] if isinstance(source, str) and source else ""
+    try:
+        row["text"].encode("utf-8")
+    except UnicodeEncodeError:
+        raise MsglintError(f"{where}: 'text' holds a lone surrogate (not valid Unicode)") from None
+    # Labels are judged from the text alone, as an instrumental relationship (RUBRIC.md).
+    return Labelled(str(identifier), row["text"], expressive, level, {"relationship": "instrumental"},
+                    source=source, file=file)
 
 
 def is_expressive(result: Result) -> bool:
@@ -117,38 +150,63 @@ class Scores:
         }
 
 
+GROUPINGS = ("file", "source")
+
+
+def score_groups(linter: Linter, items: list[Labelled], by: str | None) -> tuple[Scores, dict[str, Scores]]:
+    """Scores over all items, and per file or per source when `by` names one (in first-seen order)."""
+    total = Scores(count=len(items))
+    groups: dict[str, Scores] = {}
+    for item, result in zip(items, _results(linter, items)):
+        targets = [total]
+        if by:
+            key = getattr(item, by) or "(none)"
+            group = groups.setdefault(key, Scores())
+            group.count += 1
+            targets.append(group)
+        for scores in targets:
+            _tally(scores, item, result)
+    return total, groups
+
+
 def score(linter: Linter, items: list[Labelled]) -> Scores:
-    scores = Scores(count=len(items))
+    return score_groups(linter, items, None)[0]
+
+
+def _results(linter: Linter, items: list[Labelled]):
     pairs = ((message_from_text(item.text), merge_context([("labels", item.context)])) for item in items)
-    for item, result in zip(items, linter.check(pairs)):
-        got_expressive = is_expressive(result)
-        miss: list[str] = []
-        if item.expressive is not None:
-            if item.expressive and got_expressive:
-                scores.tp += 1
-            elif item.expressive:
-                scores.fn += 1
-                miss.append("expressive missed")
-            elif got_expressive:
-                scores.fp += 1
-                miss.append("expressive false alarm")
-            else:
-                scores.tn += 1
-        if item.level is not None:
-            scores.confusion[item.level - 1][result.level - 1] += 1
-            if item.level != result.level:
-                miss.append(f"level {item.level} detected {result.level}")
-        if miss:
-            scores.errors.append({
-                "id": item.id,
-                "text": item.text,
-                "problems": miss,
-                "expected": {"expressive": item.expressive, "level": item.level},
-                "got": {"expressive": got_expressive, "level": result.level},
-                "rules": sorted(result.rule_ids()),
-                "evidence": [f"{e.rule} L{e.level} {e.location.excerpt!r}" for e in result.evidence],
-            })
-    return scores
+    return linter.check(pairs)
+
+
+def _tally(scores: Scores, item: Labelled, result: Result) -> None:
+    got_expressive = is_expressive(result)
+    miss: list[str] = []
+    if item.expressive is not None:
+        if item.expressive and got_expressive:
+            scores.tp += 1
+        elif item.expressive:
+            scores.fn += 1
+            miss.append("expressive missed")
+        elif got_expressive:
+            scores.fp += 1
+            miss.append("expressive false alarm")
+        else:
+            scores.tn += 1
+    if item.level is not None:
+        scores.confusion[item.level - 1][result.level - 1] += 1
+        if item.level != result.level:
+            miss.append(f"level {item.level} detected {result.level}")
+    if miss:
+        scores.errors.append({
+            "id": item.id,
+            "source": item.source,
+            "text": item.text,
+            "problems": miss,
+            "expected": {"expressive": item.expressive, "level": item.level},
+            "got": {"expressive": got_expressive, "level": result.level},
+            "rules": sorted(result.rule_ids()),
+            "evidence": [f"{e.rule} L{e.level} {e.location.excerpt!r}" for e in result.evidence],
+        })
 
 
 def render_text(scores: Scores, *, data: str, show_errors: bool) -> str:
@@ -174,4 +232,21 @@ def render_text(scores: Scores, *, data: str, show_errors: bool) -> str:
             out.append(f"    rules: {', '.join(error['rules']) or '-'}")
             if error["evidence"]:
                 out.append(f"    evidence: {'; '.join(error['evidence'])}")
+    return "\n".join(out) + "\n"
+
+
+def render_groups(groups: dict[str, Scores], *, by: str) -> str:
+    """One line per file or source: its expressive and level figures, to see where the rules hold."""
+    if not groups:
+        return ""
+    width = max(len(by), *(len(name) for name in groups))
+    out = ["", f"{'by ' + by:<{width + 3}}  texts  precision  recall     F1   tp  fp  fn   exact  within-1"]
+    for name, scores in groups.items():
+        d = scores.as_dict()
+        e, p = d["expressive"], d["pyramid"]
+        positives = e["tp"] + e["fn"] + e["fp"]
+        expressive = (f"{e['precision']:>9.3f}  {e['recall']:>6.3f}  {e['f1']:>5.3f}" if positives
+                      else f"{'-':>9}  {'-':>6}  {'-':>5}")
+        level = f"{p['exact']:>6.3f}  {p['within_one']:>8.3f}" if p["labelled"] else f"{'-':>6}  {'-':>8}"
+        out.append(f"   {name:<{width}}  {scores.count:>5}  {expressive}  {e['tp']:>3} {e['fp']:>3} {e['fn']:>3}  {level}")
     return "\n".join(out) + "\n"

@@ -7,6 +7,7 @@ set is read in place from ../shared/eval (never copied here); its test is skippe
 from __future__ import annotations
 
 import json
+import os
 
 import pytest
 
@@ -63,7 +64,62 @@ def test_eval_rejects_bad_rows(run_cli, tmp_path):
     bad.write_text('{"text": "ok", "level": 1}\n{"text": "x", "level": 9}\n')
     result = run_cli("eval", str(bad))
     assert result.exit_code == 2
-    assert result.stderr.strip() == f"msglint: error: {bad}:2: 'level' must be 1-6 or null"
+    assert result.stderr.strip() == f"msglint: error: {bad}:2: 'level' must be an integer 1-6 or null"
+
+
+@pytest.mark.parametrize("row, problem", [
+    ('{"text": "x", "level": 2.0}', "'level' must be an integer 1-6 or null"),
+    ('{"text": "x", "level": [2]}', "'level' must be an integer 1-6 or null"),
+    ('{"text": "x", "expressive": 1}', "'expressive' must be true, false or null"),
+    ('{"text": "x", "id": 1.5}', "'id' must be a string or an integer"),
+    ('{"text": "x", "id": ["a"]}', "'id' must be a string or an integer"),
+    ('{"text": ' + "[" * 100_000 + "]" * 100_000 + "}", "JSON nested too deeply"),
+    ('{"text": "\\ud800"}', "'text' holds a lone surrogate (not valid Unicode)"),
+])
+def test_eval_names_the_line_and_field_at_fault(run_cli, tmp_path, row, problem):
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"text": "fine"}\n' + row + "\n")
+    result = run_cli("eval", str(bad))
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert result.stderr.strip() == f"msglint: error: {bad}:2: {problem}"
+
+
+def test_eval_refuses_what_is_not_a_regular_file(run_cli, tmp_path):
+    fifo = tmp_path / "labels.jsonl"
+    os.mkfifo(fifo)
+    result = run_cli("eval", str(fifo))
+    assert result.exit_code == 2
+    assert result.stderr.strip() == f"msglint: error: {fifo}: not a regular file"
+
+
+def test_eval_keeps_line_separators_inside_a_record(run_cli, tmp_path):
+    path = tmp_path / "labels.jsonl"
+    path.write_text(json.dumps({"id": "a\u2028b", "text": "Shoes\u2029 30% off.", "level": 1}, ensure_ascii=False) + "\n")
+    report = json.loads(run_cli("eval", "--format", "json", str(path)).stdout)
+    assert report["messages"] == 1 and report["pyramid"]["exact"] == 1.0
+
+
+def test_eval_several_files_by_source(run_cli, tmp_path, labelled_file):
+    second = tmp_path / "second.jsonl"
+    rows = [
+        {"id": "s1", "text": "Congratulations! Shoes 30% off.", "expressive": True, "level": 4, "source": "acme/ads@abc:ads.csv"},
+        {"id": "s2", "text": "Shoes 30% off.", "expressive": False, "level": 1, "source": "acme/ads@abc:ads.csv"},
+        {"id": "s3", "text": "Relax in our spa.", "expressive": False, "level": 3, "source": "other/sms@def:x.csv"},
+    ]
+    second.write_text("\n".join(json.dumps(row) for row in rows) + "\n")
+    report = json.loads(run_cli("eval", "--format", "json", "--by", "source", str(labelled_file), str(second)).stdout)
+    assert report["data"] == [str(labelled_file), str(second)]
+    assert report["messages"] == 8
+    assert report["by"] == "source"
+    assert list(report["groups"]) == ["(none)", "acme/ads", "other/sms"]
+    assert report["groups"]["acme/ads"]["messages"] == 2
+    assert report["groups"]["acme/ads"]["expressive"]["tp"] == 1
+    assert report["groups"]["acme/ads"]["expressive"]["tn"] == 1
+    assert report["groups"]["other/sms"]["pyramid"]["exact"] == 1.0
+    assert report["expressive"]["tp"] == 2  # the totals cover both files
+    text = run_cli("eval", "--by", "file", str(labelled_file), str(second)).stdout
+    assert "by file" in text and str(second) in text and str(labelled_file) in text
 
 
 def _scores(run_cli, data):

@@ -44,8 +44,9 @@ class LemmaForms:
                 for pattern in entry["patterns"] if lemma else ():
                     for spec in pattern:
                         for attr in _LITERAL_ATTRS:
-                            if isinstance(spec.get(attr), str):
-                                self._irregular.setdefault(lemma.lower(), set()).add(spec[attr].lower())
+                            # Contractions come as lists: {"LOWER": {"IN": ["am", "'m"]}}.
+                            for form in _values(spec.get(attr)) or ():
+                                self._irregular.setdefault(lemma.lower(), set()).add(form.lower())
 
     def forms(self, lemma: str) -> set[str]:
         lemma = lemma.lower()

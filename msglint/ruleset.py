@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
 from typing import Any, Mapping
 
 import yaml
 
+from .classes import WordClass, expand_pattern, parse_classes
 from .context import RELATIONSHIPS, STYLES, parse_context_fields
 from .errors import MsglintError
 from .levels import LEVEL_NAMES
@@ -72,6 +73,7 @@ class Rule:
     check: str | None = None
     flag_examples: tuple[Example, ...] = ()
     pass_examples: tuple[Example, ...] = ()
+    classes: tuple[str, ...] = ()  # the word classes its patterns name, already expanded into them
 
     @property
     def reports_findings(self) -> bool:
@@ -89,6 +91,7 @@ class RuleSet:
     rules: list[Rule]
     level_suggestions: dict[int, str] = field(default_factory=dict)
     sources: list[str] = field(default_factory=list)
+    classes: dict[str, WordClass] = field(default_factory=dict)
     fingerprint: str = ""  # hash of the rule files' bytes, in load order: part of cache keys
 
     def get(self, rule_id: str) -> Rule:
@@ -120,9 +123,17 @@ class _LineLoader(Loader):
         return mapping
 
 
+def _yaml_files(folder: Path) -> list[Path]:
+    """A rule folder's files: its word classes (classes/*.yaml) first, so that rules can name them."""
+    found: list[Path] = []
+    for where in (folder / "classes", folder):
+        if where.is_dir():
+            found += sorted(p for p in where.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
+    return found
+
+
 def builtin_rule_files() -> list[Path]:
-    folder = resources.files("msglint.rules")
-    return sorted(Path(str(entry)) for entry in folder.iterdir() if entry.name.endswith(".yaml"))
+    return _yaml_files(Path(str(resources.files("msglint.rules"))))
 
 
 def expand_rule_paths(paths: list[str]) -> list[Path]:
@@ -130,7 +141,7 @@ def expand_rule_paths(paths: list[str]) -> list[Path]:
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            found = sorted(p for p in path.iterdir() if p.suffix in (".yaml", ".yml"))
+            found = _yaml_files(path)
             if not found:
                 raise MsglintError(f"{raw}: no .yaml rule files in this directory")
             files.extend(found)
@@ -165,8 +176,10 @@ def load_ruleset(extra: list[str] | None = None, *, builtin: bool = True) -> Rul
     files = rule_files(extra, builtin=builtin)
     by_id: dict[str, Rule] = {}
     suggestions: dict[int, str] = {}
+    classes: dict[str, WordClass] = {}
     for path in files:
-        rules, file_suggestions = load_rule_file(path)
+        rules, file_suggestions, file_classes = load_rule_file(path)
+        classes.update(file_classes)  # a later file may redefine a class, as it may a rule
         seen_here: set[str] = set()
         for rule in rules:
             if rule.id in seen_here:
@@ -174,11 +187,28 @@ def load_ruleset(extra: list[str] | None = None, *, builtin: bool = True) -> Rul
             seen_here.add(rule.id)
             by_id[rule.id] = rule
         suggestions.update(file_suggestions)
-    return RuleSet(rules=list(by_id.values()), level_suggestions=suggestions, sources=[str(p) for p in files],
-                   fingerprint=fingerprint(files))
+    rules = [_expand_classes(rule, classes) for rule in by_id.values()]
+    return RuleSet(rules=rules, level_suggestions=suggestions, sources=[str(p) for p in files],
+                   classes=classes, fingerprint=fingerprint(files))
 
 
-def load_rule_file(path: Path) -> tuple[list[Rule], dict[int, str]]:
+def _expand_classes(rule: Rule, classes: dict[str, WordClass]) -> Rule:
+    used: set[str] = set()
+    specs = {}
+    for attribute, name in (("match", "match"), ("exceptions", "except"), ("sentence_exceptions", "except-sentence")):
+        spec: MatchSpec = getattr(rule, attribute)
+        expanded = {}
+        for kind in ("tokens", "dependency"):
+            def fail(why: str, kind=kind) -> MsglintError:
+                return MsglintError(f"{rule.source}:{rule.line}: rule {rule.id}: field {name}.{kind}: {why}")
+            expanded[kind] = tuple(expand_pattern(p, classes, used, fail) for p in getattr(spec, kind))
+        specs[attribute] = MatchSpec(phrases=spec.phrases, lemmas=spec.lemmas, **expanded)
+    if not used:
+        return rule
+    return replace(rule, classes=tuple(sorted(used)), **specs)
+
+
+def load_rule_file(path: Path) -> tuple[list[Rule], dict[int, str], dict[str, WordClass]]:
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
@@ -192,14 +222,15 @@ def load_rule_file(path: Path) -> tuple[list[Rule], dict[int, str]]:
         raise MsglintError(f"{path}{where}: not valid YAML ({problem})") from None
     if not isinstance(data, dict):
         raise MsglintError(f"{path}:1: a rule file is a mapping with a 'rules' list")
-    unknown = set(data) - {"rules", "levels", _LINE}
+    unknown = set(data) - {"rules", "levels", "classes", _LINE}
     if unknown:
-        raise MsglintError(f"{path}:1: unknown top-level key(s) {', '.join(sorted(unknown))}; expected rules, levels")
+        raise MsglintError(f"{path}:1: unknown top-level key(s) {', '.join(sorted(unknown))}; expected rules, levels, classes")
     raw_rules = data.get("rules", [])
     if not isinstance(raw_rules, list):
         raise MsglintError(f"{path}:{data[_LINE]}: 'rules' must be a list of rules")
     rules = [_parse_rule(raw, path) for raw in raw_rules]
-    return rules, _parse_levels(data.get("levels"), path, data[_LINE])
+    classes = parse_classes(data.get("classes"), path, data[_LINE])
+    return rules, _parse_levels(data.get("levels"), path, data[_LINE]), classes
 
 
 def _parse_levels(raw: Any, path: Path, line: int) -> dict[int, str]:

@@ -112,7 +112,8 @@ def list_rules(output_format, extra_rules, no_builtin_rules, config_path):
     if output_format == "json":
         rows = [
             {"id": r.id, "category": r.category, "severity": r.severity, "level": r.level,
-             "applies_when": {k: list(v) for k, v in r.applies_when.items()}, "message": r.message}
+             "applies_when": {k: list(v) for k, v in r.applies_when.items()}, "message": r.message,
+             "classes": list(r.classes)}
             for r in rules
         ]
         click.echo(json.dumps(rows, indent=2))
@@ -129,12 +130,15 @@ def list_rules(output_format, extra_rules, no_builtin_rules, config_path):
 @click.argument("rule_id", metavar="RULE")
 @_rule_options
 def explain(rule_id, extra_rules, no_builtin_rules, config_path):
-    """Show one rule's documentation and examples."""
+    """Show one rule's documentation, examples and word classes, or one word class's words."""
     from .api import build_ruleset, settings_config
-    from .docs import explain_rule
+    from .docs import explain_class, explain_rule
 
     ruleset = build_ruleset(settings_config(config_path), extra_rules, builtin=not no_builtin_rules)
-    click.echo(explain_rule(ruleset.get(rule_id)))
+    if rule_id in ruleset.classes and rule_id not in ruleset.ids:
+        click.echo(explain_class(ruleset.classes[rule_id]))
+        return EXIT_CLEAN
+    click.echo(explain_rule(ruleset.get(rule_id), ruleset.classes))
     return EXIT_CLEAN
 
 

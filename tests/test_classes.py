@@ -63,7 +63,7 @@ def test_classes_expand_into_plain_spacy_operators(rule_file):
 def test_a_class_matches_through_tokens_and_the_parse(rule_file, nlp):
     linter = Linter(load_ruleset([str(rule_file)], builtin=False), nlp=nlp)
     for text, fires in [("Our bagels rule.", True), ("We love croissants.", True), ("Muffins, 3 for $5.", False),
-                        ("They love bagels.", True), ("Our bread rules.", False)]:
+                        ("They love bagels.", False), ("Our bread rules.", False)]:
         result = linter.check_one(message_from_text(text), Context())
         assert ("test.praised-pastry" in result.rule_ids()) is fires, text
 

@@ -18,6 +18,7 @@ import yaml
 from .context import RELATIONSHIPS, STYLES, parse_context_fields
 from .errors import MsglintError
 from .levels import LEVEL_NAMES
+from .patterns import pattern_problem
 from .yamlio import Loader
 
 SEVERITIES = ("info", "warning", "error")
@@ -31,8 +32,6 @@ RULE_FIELDS = {
     "id", "category", "severity", "level", "applies-when", "message", "why", "suggest",
     "description", "match", "except", "except-sentence", "check", "examples", "__line__",
 }
-# Token attributes whose values are user-written patterns that could backtrack without bound.
-_FORBIDDEN_PATTERN_KEYS = {"REGEX", "FUZZY"}
 _LINE = "__line__"
 
 
@@ -313,22 +312,6 @@ def _strip_lines(value: Any) -> Any:
     return value
 
 
-def _find_forbidden_key(value: Any) -> str | None:
-    if isinstance(value, dict):
-        for key, inner in value.items():
-            if key in _FORBIDDEN_PATTERN_KEYS:
-                return key
-            found = _find_forbidden_key(inner)
-            if found:
-                return found
-    elif isinstance(value, list):
-        for inner in value:
-            found = _find_forbidden_key(inner)
-            if found:
-                return found
-    return None
-
-
 def _parse_match(raw: Any, name: str, error: _RuleError) -> MatchSpec:
     if raw is None:
         return MatchSpec()
@@ -348,10 +331,8 @@ def _parse_match(raw: Any, name: str, error: _RuleError) -> MatchSpec:
         if not isinstance(values, list) or not all(isinstance(v, list) and v for v in values):
             raise error(f"{name}.{kind}", "must be a list of patterns, each a non-empty list of token specs")
         for pattern in values:
-            forbidden = _find_forbidden_key(pattern)
-            if forbidden:
-                line = pattern[0].get(_LINE) if isinstance(pattern[0], dict) else None
-                raise error(f"{name}.{kind}", f"{forbidden} is not allowed (it can hang the linter); use IN lists", line)
+            if problem := pattern_problem(pattern, kind):  # msglint.patterns: the allow-list
+                raise error(f"{name}.{kind}", *problem)
         parts[kind] = tuple(_strip_lines(p) for p in values)
     return MatchSpec(**parts)
 

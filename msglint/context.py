@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Any, Mapping
 
+from .directives import front_matter_problem
 from .errors import MsglintError
 from .levels import parse_level
 from .quoting import shown
@@ -33,6 +34,9 @@ class Context:
 def parse_context_fields(raw: Mapping[str, Any], *, where: str) -> dict[str, Any]:
     """Validate the context keys of a config section, front matter or CLI; unknown keys are ignored."""
     out: dict[str, Any] = {}
+    problem = front_matter_problem(raw.get("msglint"))  # front matter's own directive, checked up front
+    if problem:
+        raise MsglintError(f"{where}: msglint: {problem}")
     if raw.get("relationship") is not None:
         out["relationship"] = _choice(raw["relationship"], RELATIONSHIPS, f"{where}: relationship")
     for key in ("customer-level", "customer_level"):

@@ -83,13 +83,29 @@ def parse_directives(original: str) -> list[Directive]:
     return found
 
 
+def front_matter_problem(value) -> str | None:
+    """What is wrong with a front matter `msglint:` value, or None: read before any output."""
+    if value is None or isinstance(value, str):
+        return None
+    if not isinstance(value, dict):
+        return "must be 'disable=RULE[,RULE]' or a mapping such as {disable: [RULE, ...]}"
+    disabled = value.get("disable")
+    if disabled is None or isinstance(disabled, str):
+        return None
+    if not isinstance(disabled, list) or not all(isinstance(rule, str) for rule in disabled):
+        return "disable must be a rule id or family, or a list of them"
+    return None
+
+
 def front_matter_disables(front_matter: dict) -> tuple[str, ...]:
     value = front_matter.get("msglint")
     if isinstance(value, str) and value.strip().startswith("disable="):
         return _rule_list(value.strip()[len("disable="):])
     if isinstance(value, dict) and value.get("disable"):
         disabled = value["disable"]
-        return tuple(disabled) if isinstance(disabled, list) else _rule_list(str(disabled))
+        if isinstance(disabled, list):
+            return tuple(rule for rule in disabled if isinstance(rule, str))
+        return _rule_list(disabled) if isinstance(disabled, str) else ()
     return ()
 
 

@@ -102,6 +102,17 @@ def read_regular_file(path: str | os.PathLike, *, limit: int = MAX_INPUT_BYTES) 
     return data
 
 
+def require_regular_file(path: Path) -> Path:
+    """path, if it is a regular file (after links); else a one-line error. For files read later."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError as exc:
+        raise MsglintError(f"{path}: cannot read ({exc.strerror})") from None
+    if not stat.S_ISREG(mode):
+        raise MsglintError(f"{path}: {_kind(mode)}, not a regular file; msglint reads regular files only")
+    return path
+
+
 def read_stdin(*, limit: int = MAX_INPUT_BYTES) -> bytes:
     """Standard input, refused past `limit` bytes (`msglint check - < /dev/zero` ends at once)."""
     stream = getattr(sys.stdin, "buffer", None)

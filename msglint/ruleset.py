@@ -17,6 +17,7 @@ import yaml
 
 from .context import RELATIONSHIPS, STYLES, parse_context_fields
 from .errors import MsglintError
+from .inputs import require_regular_file
 from .levels import LEVEL_NAMES
 from .patterns import pattern_problem
 from .yamlio import Loader
@@ -132,7 +133,7 @@ def expand_rule_paths(paths: list[str]) -> list[Path]:
             found = sorted(p for p in path.iterdir() if p.suffix in (".yaml", ".yml"))
             if not found:
                 raise MsglintError(f"{raw}: no .yaml rule files in this directory")
-            files.extend(found)
+            files.extend(require_regular_file(p) for p in found)  # not a FIFO or a link to /dev/zero
         elif path.is_file():
             files.append(path)
         else:

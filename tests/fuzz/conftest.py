@@ -18,3 +18,7 @@ _COMMON = dict(deadline=None, suppress_health_check=[HealthCheck.too_slow, Healt
 settings.register_profile("msglint-short", max_examples=25, **_COMMON)
 settings.register_profile("msglint-long", max_examples=2_000, **_COMMON)
 settings.load_profile("msglint-long" if os.environ.get("MSGLINT_FUZZ") == "long" else "msglint-short")
+
+LONG = os.environ.get("MSGLINT_FUZZ") == "long"
+# Each example of a CLI test is a whole `msglint check` (about 0.3 s: rules loaded and compiled).
+cli_settings = settings(max_examples=1_000 if LONG else 8)

@@ -4,6 +4,11 @@ The key is a hash of the text (a unit's, or a whole message's for the lexical pa
 spaCy's versions, the pipeline and its version, and the bytes of every rule file. The value is the
 unit's hits, which do not depend on the declared context, so one entry serves every recipient.
 Stored in SQLite (one file, safe for concurrent pre-commit runs) under the user cache directory.
+
+The cache is never trusted: a row whose hits are not a list of [rule id, start, end, sentence]
+with offsets inside the text and a rule the rule set has is a miss, and is analysed afresh. A file
+that is not a database (corrupt, truncated) is rebuilt; a cache that cannot be opened or written
+(read-only directory, locked) is bypassed. Either way one warning line goes to stderr.
 """
 
 from __future__ import annotations
@@ -12,6 +17,7 @@ import hashlib
 import json
 import os
 import sqlite3
+import sys
 from pathlib import Path
 
 from .hits import Hit
@@ -32,23 +38,84 @@ class ResultCache:
         self._salt = salt.encode()
         self._db: sqlite3.Connection | None = None
         self.usable = True
+        self._rule_ids: frozenset[str] | None = None
+        self._warned = False
+
+    def expect_rules(self, rule_ids) -> None:
+        """Hits of any other rule are treated as a doctored row (a miss)."""
+        self._rule_ids = frozenset(rule_ids)
+
+    def _warn(self, what: str, exc: Exception) -> None:
+        if not self._warned:
+            self._warned = True
+            reason = " ".join(str(exc).split()) or type(exc).__name__
+            print(f"msglint: warning: result cache {self.path}: {what} ({reason})", file=sys.stderr)
+
+    def _bypass(self, exc: Exception) -> None:
+        self._warn("cannot be used; running without it", exc)
+        self.usable = False
+        if self._db is not None:
+            try:
+                self._db.close()
+            except sqlite3.Error:
+                pass
+        self._db = None
 
     def key(self, kind: str, text: str) -> str:
         """kind keeps a message's lexical hits apart from a unit's syntactic hits for the same text."""
         payload = b"\0".join([self._salt, kind.encode(), text.encode("utf-8", "surrogatepass")])
         return hashlib.sha256(payload).hexdigest()
 
+    def _open(self) -> sqlite3.Connection:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        db = sqlite3.connect(self.path, timeout=30)
+        try:
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("CREATE TABLE IF NOT EXISTS units (key TEXT PRIMARY KEY, hits TEXT NOT NULL)")
+            db.execute("SELECT key, hits FROM units LIMIT 1").fetchall()
+        except BaseException:
+            db.close()
+            raise
+        return db
+
     def _connect(self) -> sqlite3.Connection | None:
         if self._db is None and self.usable:
             try:
-                self.path.parent.mkdir(parents=True, exist_ok=True)
-                self._db = sqlite3.connect(self.path, timeout=30)
-                self._db.execute("PRAGMA journal_mode=WAL")
-                self._db.execute("CREATE TABLE IF NOT EXISTS units (key TEXT PRIMARY KEY, hits TEXT NOT NULL)")
-            except (OSError, sqlite3.Error):
+                try:
+                    self._db = self._open()
+                except sqlite3.DatabaseError as exc:
+                    if isinstance(exc, sqlite3.OperationalError):
+                        raise  # locked, read-only, cannot open: not ours to delete
+                    # Not a database (corrupt or truncated): it only ever held what can be recomputed.
+                    self._warn("was not a valid database; rebuilt it", exc)
+                    for suffix in ("", "-wal", "-shm"):
+                        Path(str(self.path) + suffix).unlink(missing_ok=True)
+                    self._db = self._open()
+            except (OSError, sqlite3.Error) as exc:
                 # A read-only home or a locked file must not stop a check: run without the cache.
-                self.usable, self._db = False, None
+                self._bypass(exc)
         return self._db
+
+    def _valid(self, raw: str, text: str) -> list[Hit] | None:
+        """The hits a row stores, or None when they are not what this cache writes for `text`."""
+        try:
+            rows = json.loads(raw)
+        except (ValueError, RecursionError):
+            return None
+        if not isinstance(rows, list):
+            return None
+        hits = []
+        for row in rows:
+            if not (isinstance(row, list) and len(row) == 4 and isinstance(row[0], str)
+                    and all(type(v) is int for v in row[1:])):
+                return None
+            rule_id, start, end, sentence = row
+            if not 0 <= sentence <= start <= end <= len(text):
+                return None
+            if self._rule_ids is not None and rule_id not in self._rule_ids:
+                return None
+            hits.append(Hit(rule_id, start, end, sentence))
+        return hits
 
     def get_many(self, kind: str, texts: list[str]) -> dict[str, list[Hit]]:
         db = self._connect()
@@ -62,9 +129,12 @@ class ResultCache:
                 chunk = key_list[offset: offset + 500]
                 rows = db.execute(f"SELECT key, hits FROM units WHERE key IN ({','.join('?' * len(chunk))})", chunk)
                 for key, hits in rows:
-                    found[keys[key]] = [Hit(*row) for row in json.loads(hits)]
-        except sqlite3.Error:
-            self.usable = False
+                    text = keys.get(key) if isinstance(key, str) else None
+                    valid = self._valid(hits, text) if text is not None and isinstance(hits, str) else None
+                    if valid is not None:
+                        found[text] = valid
+        except sqlite3.Error as exc:
+            self._bypass(exc)
             return {}
         return found
 
@@ -77,5 +147,5 @@ class ResultCache:
         try:
             with db:
                 db.executemany("INSERT OR REPLACE INTO units (key, hits) VALUES (?, ?)", rows)
-        except sqlite3.Error:
-            self.usable = False
+        except sqlite3.Error as exc:
+            self._bypass(exc)

@@ -19,6 +19,8 @@ import yaml
 from . import yamlio
 from .context import CONTEXT_KEYS, parse_context_fields
 from .errors import MsglintError
+from .inputs import read_config_text
+from .quoting import shown, type_name
 from .policy import parse_selectors, parse_severities
 from .ruleset import SEVERITIES
 
@@ -85,22 +87,27 @@ def load_config(path: Path) -> Config:
 
 def _load_yaml_config(path: Path) -> Config:
     try:
-        data = yamlio.load(path.read_text(encoding="utf-8"))
+        data = yamlio.load(read_config_text(path))
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f":{mark.line + 1}" if mark is not None else ""
-        raise MsglintError(f"{path}{where}: config is not valid YAML") from None
+        raise MsglintError(f"{path}{where}: config is not valid YAML ({yamlio.problem(exc)})") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise MsglintError(f"{path}: cannot read config ({exc})") from None
-    return _parse(data or {}, path)
+    return _parse({} if data is None else data, path)
 
 
 def _pyproject_section(path: Path) -> dict | None:
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        data = tomllib.loads(read_config_text(path))
     except (tomllib.TOMLDecodeError, OSError, UnicodeDecodeError) as exc:
-        raise MsglintError(f"{path}: cannot read ({exc})") from None
-    return data.get("tool", {}).get("msglint")
+        raise MsglintError(f"{path}: cannot read ({' '.join(str(exc).split())})") from None
+    except RecursionError:
+        raise MsglintError(f"{path}: cannot read (TOML nested too deeply)") from None
+    tool = data.get("tool")
+    if not isinstance(tool, dict):
+        return None
+    return tool.get("msglint")
 
 
 @functools.lru_cache(maxsize=256)
@@ -126,25 +133,32 @@ def config_for_message(path: str) -> Config:
 
 def _parse(data: Any, path: Path) -> Config:
     if not isinstance(data, dict):
-        raise MsglintError(f"{path}: config must be a mapping of keys to values")
+        raise MsglintError(f"{path}: config must be a mapping of keys to values, not {type_name(data)}")
     known = set(CONTEXT_KEYS) | set(GLOBAL_KEYS) | {"overrides"}
-    unknown = set(data) - known
+    # Keys may be numbers or lists in YAML: compare them as text, never sort mixed types.
+    unknown = sorted(shown(key) for key in data if not isinstance(key, str) or key not in known)
     if unknown:
-        raise MsglintError(f"{path}: unknown config key {sorted(unknown)[0]!r} (known: {', '.join(sorted(known))})")
+        raise MsglintError(f"{path}: unknown config key {unknown[0]} (known: {', '.join(sorted(known))})")
     fail_on = data.get("fail-on")
-    if fail_on is not None and fail_on not in SEVERITIES:
-        raise MsglintError(f"{path}: fail-on must be one of {', '.join(SEVERITIES)}, not {fail_on!r}")
+    if fail_on is not None and (not isinstance(fail_on, str) or fail_on not in SEVERITIES):
+        raise MsglintError(f"{path}: fail-on must be one of {', '.join(SEVERITIES)}, not {shown(fail_on)}")
+    model = data.get("model")
+    if model is not None and (not isinstance(model, str) or not model.strip()):
+        raise MsglintError(f"{path}: model must be a spaCy pipeline name or path, not {shown(model)}")
     rules = data.get("rules", [])
     if isinstance(rules, str):
         rules = [rules]
-    if not isinstance(rules, list) or not all(isinstance(r, str) for r in rules):
+    if not isinstance(rules, list) or not all(isinstance(r, str) and r for r in rules):
         raise MsglintError(f"{path}: rules must be a list of rule file or directory paths")
+    overrides = data.get("overrides")
+    if overrides is not None and not isinstance(overrides, list):
+        raise MsglintError(f"{path}: overrides must be a list of mappings, not {type_name(overrides)}")
     return Config(
         path=path,
         context=parse_context_fields(data, where=str(path)),
-        overrides=tuple(_parse_override(o, path, i) for i, o in enumerate(data.get("overrides") or [])),
+        overrides=tuple(_parse_override(o, path, i) for i, o in enumerate(overrides or [])),
         fail_on=fail_on,
-        model=data.get("model"),
+        model=model,
         rules=tuple(str((path.parent / r)) for r in rules),
         select=parse_selectors(data.get("select"), f"{path}: select"),
         ignore=parse_selectors(data.get("ignore"), f"{path}: ignore"),
@@ -156,13 +170,17 @@ def _parse_override(raw: Any, path: Path, index: int) -> Override:
     where = f"{path}: overrides[{index}]"
     if not isinstance(raw, dict):
         raise MsglintError(f"{where}: must be a mapping with 'files' and context keys")
-    unknown = set(raw) - set(OVERRIDE_KEYS)
+    unknown = sorted(shown(key) for key in raw if not isinstance(key, str) or key not in OVERRIDE_KEYS)
     if unknown:
-        raise MsglintError(f"{where}: unknown key {sorted(unknown)[0]!r} (known: {', '.join(OVERRIDE_KEYS)})")
+        raise MsglintError(f"{where}: unknown key {unknown[0]} (known: {', '.join(OVERRIDE_KEYS)})")
     files = raw.get("files")
     patterns = [files] if isinstance(files, str) else files
-    if not patterns or not isinstance(patterns, list) or not all(isinstance(p, str) for p in patterns):
+    if not patterns or not isinstance(patterns, list) or not all(isinstance(p, str) and p for p in patterns):
         raise MsglintError(f"{where}: files must be a glob or a list of globs, e.g. 'emails/vip/**'")
     import pathspec
 
-    return Override(spec=pathspec.PathSpec.from_lines("gitignore", patterns), context=parse_context_fields(raw, where=where))
+    try:
+        spec = pathspec.PathSpec.from_lines("gitignore", patterns)
+    except ValueError as exc:  # pathspec's GitWildMatchPatternError
+        raise MsglintError(f"{where}: files: not a valid glob ({shown(str(exc))})") from None
+    return Override(spec=spec, context=parse_context_fields(raw, where=where))

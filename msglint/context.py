@@ -5,8 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Any, Mapping
 
+from .directives import front_matter_problem
 from .errors import MsglintError
 from .levels import parse_level
+from .quoting import shown
 
 RELATIONSHIPS = ("instrumental", "expressive")
 # Diller's four relationship styles; most customers want top-down.
@@ -32,22 +34,25 @@ class Context:
 def parse_context_fields(raw: Mapping[str, Any], *, where: str) -> dict[str, Any]:
     """Validate the context keys of a config section, front matter or CLI; unknown keys are ignored."""
     out: dict[str, Any] = {}
+    problem = front_matter_problem(raw.get("msglint"))  # front matter's own directive, checked up front
+    if problem:
+        raise MsglintError(f"{where}: msglint: {problem}")
     if raw.get("relationship") is not None:
-        relationship = str(raw["relationship"]).strip().lower()
-        if relationship not in RELATIONSHIPS:
-            raise MsglintError(
-                f"{where}: relationship must be one of {', '.join(RELATIONSHIPS)}, not {raw['relationship']!r}"
-            )
-        out["relationship"] = relationship
+        out["relationship"] = _choice(raw["relationship"], RELATIONSHIPS, f"{where}: relationship")
     for key in ("customer-level", "customer_level"):
         if key in raw:
             out["customer_level"] = parse_level(raw[key], where=f"{where}: {key}")
     if raw.get("style") is not None:
-        style = str(raw["style"]).strip().lower()
-        if style not in STYLES:
-            raise MsglintError(f"{where}: style must be one of {', '.join(STYLES)}, not {raw['style']!r}")
-        out["style"] = style
+        out["style"] = _choice(raw["style"], STYLES, f"{where}: style")
     return out
+
+
+def _choice(value: Any, choices: tuple[str, ...], where: str) -> str:
+    # Only a string is a choice: str() of a list or a mapping would hide the author's mistake.
+    text = value.strip().lower() if isinstance(value, str) else None
+    if text not in choices:
+        raise MsglintError(f"{where} must be one of {', '.join(choices)}, not {shown(value)}")
+    return text
 
 
 def merge_context(layers: list[tuple[str, Mapping[str, Any]]]) -> Context:

@@ -12,6 +12,7 @@ from . import yamlio
 
 from .context import parse_context_fields
 from .errors import MsglintError
+from .inputs import read_regular_file
 from .levels import LEVEL_NAMES
 
 
@@ -43,9 +44,9 @@ def load_corpus(root: Path) -> list[Case]:
     seen: dict[str, str] = {}
     for path in corpus_files(root):
         try:
-            data = yamlio.load(path.read_text(encoding="utf-8")) or {}
-        except yaml.YAMLError as exc:
-            raise MsglintError(f"{path}: not valid YAML ({getattr(exc, 'problem', exc)})") from None
+            data = yamlio.load(read_regular_file(path).decode("utf-8")) or {}  # not a FIFO or /dev/zero
+        except (yaml.YAMLError, UnicodeDecodeError) as exc:
+            raise MsglintError(f"{path}: not valid YAML ({getattr(exc, 'problem', None) or exc.__class__.__name__})") from None
         entries = data.get("cases") if isinstance(data, dict) else None
         if not isinstance(entries, list):
             raise MsglintError(f"{path}: a corpus file is a mapping with a 'cases' list")

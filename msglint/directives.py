@@ -15,7 +15,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-_COMMENT = re.compile(r"<!--\s*(msglint(?:-|:)[^\n]*?)\s*-->|\{#\s*(msglint(?:-|:).*?)\s*#\}", re.DOTALL)
+from .textscan import NextMatch, blank, delimited_spans, next_of, replace_spans
+
+_BODY_START = re.compile(r"\s*msglint[-:]")
+_COMMENT_START = re.compile(r"<!--|\{#")
 _KINDS = ("disable-next-line", "disable", "enable")
 
 
@@ -32,22 +35,66 @@ def _rule_list(text: str) -> tuple[str, ...]:
     return tuple(r for r in re.split(r"[\s,]+", text.strip()) if r)
 
 
+def _directive_comments(original: str):
+    """(start, end, body) of each comment that talks to msglint, in one linear pass: what
+    `<!--\\s*(msglint[-:][^\\n]*?)\\s*-->|\\{#\\s*(msglint[-:].*?)\\s*#\\}` (DOTALL) finds."""
+    html_end, jinja_end = next_of(original, "-->"), next_of(original, "#}")
+    line_end, next_visible = next_of(original, "\n"), NextMatch(original, r"\S")
+    position = 0
+    while (found := _COMMENT_START.search(original, position)) is not None:
+        start = found.start()
+        position = start + 1
+        body = _BODY_START.match(original, found.end())
+        if not body:
+            continue
+        body_start = body.end() - len("msglint-")
+        if found.group() == "<!--":
+            end = html_end(body.end())
+            if end == len(original):
+                continue
+            # The body stays on its line; only the space before --> may break it.
+            newline = line_end(body.end())
+            if newline < end and next_visible(newline) < end:
+                continue
+            close = end + 3
+        else:
+            end = jinja_end(body.end())
+            if end == len(original):
+                continue
+            close = end + 2
+        yield start, close, original[body_start:end].strip()
+        position = close
+
+
 def parse_directives(original: str) -> list[Directive]:
     found = []
-    for match in _COMMENT.finditer(original):
-        body = (match.group(1) or match.group(2)).strip()
+    for start, end, body in _directive_comments(original):
         if body.startswith("msglint:"):
             settings = dict(pair.split("=", 1) for pair in body[len("msglint:"):].split() if "=" in pair)
             if "disable" in settings:
-                found.append(Directive("disable", match.start(), match.end(), _rule_list(settings.pop("disable"))))
+                found.append(Directive("disable", start, end, _rule_list(settings.pop("disable"))))
             if settings:
-                found.append(Directive("context", match.start(), match.end(), settings=settings))
+                found.append(Directive("context", start, end, settings=settings))
             continue
         for kind in _KINDS:
             if body.startswith(f"msglint-{kind}") and (len(body) == len(kind) + 8 or body[len(kind) + 8].isspace()):
-                found.append(Directive(kind, match.start(), match.end(), _rule_list(body[len(kind) + 8:])))
+                found.append(Directive(kind, start, end, _rule_list(body[len(kind) + 8:])))
                 break
     return found
+
+
+def front_matter_problem(value) -> str | None:
+    """What is wrong with a front matter `msglint:` value, or None: read before any output."""
+    if value is None or isinstance(value, str):
+        return None
+    if not isinstance(value, dict):
+        return "must be 'disable=RULE[,RULE]' or a mapping such as {disable: [RULE, ...]}"
+    disabled = value.get("disable")
+    if disabled is None or isinstance(disabled, str):
+        return None
+    if not isinstance(disabled, list) or not all(isinstance(rule, str) for rule in disabled):
+        return "disable must be a rule id or family, or a list of them"
+    return None
 
 
 def front_matter_disables(front_matter: dict) -> tuple[str, ...]:
@@ -56,7 +103,9 @@ def front_matter_disables(front_matter: dict) -> tuple[str, ...]:
         return _rule_list(value.strip()[len("disable="):])
     if isinstance(value, dict) and value.get("disable"):
         disabled = value["disable"]
-        return tuple(disabled) if isinstance(disabled, list) else _rule_list(str(disabled))
+        if isinstance(disabled, list):
+            return tuple(rule for rule in disabled if isinstance(rule, str))
+        return _rule_list(disabled) if isinstance(disabled, str) else ()
     return ()
 
 
@@ -64,7 +113,7 @@ def mask_comments(text: str) -> str:
     """HTML comments are never copy: blank them, keeping offsets (plain text and Markdown)."""
     if "<!--" not in text:
         return text
-    return re.sub(r"<!--.*?-->", lambda m: "".join("\n" if c == "\n" else " " for c in m.group()), text, flags=re.DOTALL)
+    return replace_spans(text, delimited_spans(text, "<!--", "-->"), blank)
 
 
 def covers(selector: str, rule_id: str) -> bool:

@@ -51,6 +51,8 @@ class Linter:
         self._pipeline = pipeline
         self._nlp = nlp
         self.cache = cache
+        if cache is not None:
+            cache.expect_rules(rule.id for rule in ruleset.rules)  # a cached hit of another rule is a miss
         self.shortcut = shortcut
         self.jobs = jobs
         self._rules = {rule.id: rule for rule in ruleset.rules}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from .errors import MsglintError
+from .quoting import shown
 
 LEVEL_NAMES: dict[int, str] = {
     1: "utility",
@@ -35,15 +36,17 @@ def parse_level(value: object, *, where: str) -> int | None:
     if value is None:
         return None
     if isinstance(value, bool):
-        raise MsglintError(f"{where}: customer level must be 1-6 or a level name, not {value!r}")
+        raise MsglintError(f"{where}: customer level must be 1-6 or a level name, not {shown(value)}")
     if isinstance(value, int):
         if value in LEVEL_NAMES:
             return value
         raise MsglintError(f"{where}: customer level must be 1-6, not {value}")
-    text = str(value).strip().lower()
+    if not isinstance(value, str):
+        raise MsglintError(f"{where}: customer level must be 1-6 or a level name, not {shown(value)}")
+    text = value.strip().lower()
     if text in ("", "unknown", "none"):
         return None
-    if text.isdigit():
+    if text.isascii() and text.isdigit():  # not "²" or "٣", which isdigit() accepts and int() may not
         return parse_level(int(text), where=where)
     by_name = {name: number for number, name in LEVEL_NAMES.items()}
     if text in by_name:
@@ -51,4 +54,4 @@ def parse_level(value: object, *, where: str) -> int | None:
     if text in _ALIASES:
         return _ALIASES[text]
     choices = ", ".join(f"{n} {name}" for n, name in LEVEL_NAMES.items())
-    raise MsglintError(f"{where}: unknown customer level {value!r} (use 1-6 or a name: {choices})")
+    raise MsglintError(f"{where}: unknown customer level {shown(value)} (use 1-6 or a name: {choices})")

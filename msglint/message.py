@@ -12,14 +12,13 @@ again by searching for a string.
 from __future__ import annotations
 
 import bisect
-import sys
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import yaml
 from frontmatter.default_handlers import YAMLHandler
 
+from . import yamlio
 from .directives import Directive, mask_comments, parse_directives
 from .errors import MsglintError
 from .offsets import OffsetMap, line_starts
@@ -90,11 +89,11 @@ def _front_matter(original: str, path: str) -> tuple[dict[str, Any], int]:
     except ValueError:
         return {}, 0
     try:
-        loaded = yaml.safe_load(raw_front_matter)
+        loaded = yamlio.load(raw_front_matter)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f":{mark.line + 2}" if mark is not None else ""
-        raise MsglintError(f"{path}{where}: front matter is not valid YAML") from None
+        raise MsglintError(f"{path}{where}: front matter is not valid YAML ({yamlio.problem(exc)})") from None
     if loaded is not None and not isinstance(loaded, dict):
         raise MsglintError(f"{path}:2: front matter must be a mapping of keys to values")
     return loaded or {}, len(original) - len(body)
@@ -132,15 +131,7 @@ def read_message(path: str, input_format: str | None = None) -> Message:
     """Read a file, or standard input for '-'. Never writes to what it reads."""
     from .readers import format_for
 
-    if path == STDIN_PATH:
-        data = sys.stdin.buffer.read()
-    else:
-        try:
-            data = Path(path).read_bytes()
-        except FileNotFoundError:
-            raise MsglintError(f"{path}: no such file") from None
-        except IsADirectoryError:
-            raise MsglintError(f"{path}: is a directory") from None
-        except OSError as exc:
-            raise MsglintError(f"{path}: cannot read ({exc.strerror})") from None
+    from .inputs import read_input
+
+    data = read_input(path)  # regular files and standard input only, bounded in size
     return message_from_text(decode(data, path=path), path=path, input_format=format_for(path, input_format))

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field, replace
 
 from .directives import covers
 from .errors import MsglintError
+from .quoting import shown
 from .findings import Finding, Result
 from .ruleset import SEVERITIES
 
@@ -57,7 +58,7 @@ def parse_severities(raw, where: str) -> dict[str, str]:
     bad = {k: v for k, v in raw.items() if v not in SEVERITIES + (OFF,)}
     if bad:
         key, value = next(iter(bad.items()))
-        raise MsglintError(f"{where}: severity of {key!r} must be one of {', '.join(SEVERITIES)}, off; not {value!r}")
+        raise MsglintError(f"{where}: severity of {shown(key)} must be one of {', '.join(SEVERITIES)}, off; not {shown(value)}")
     return dict(raw)
 
 

@@ -18,7 +18,9 @@ import yaml
 from .classes import WordClass, expand_pattern, parse_classes
 from .context import RELATIONSHIPS, STYLES, parse_context_fields
 from .errors import MsglintError
+from .inputs import require_regular_file
 from .levels import LEVEL_NAMES
+from .patterns import pattern_problem
 from .yamlio import Loader
 
 SEVERITIES = ("info", "warning", "error")
@@ -32,8 +34,6 @@ RULE_FIELDS = {
     "id", "category", "severity", "level", "applies-when", "message", "why", "suggest",
     "description", "match", "except", "except-sentence", "check", "examples", "__line__",
 }
-# Token attributes whose values are user-written patterns that could backtrack without bound.
-_FORBIDDEN_PATTERN_KEYS = {"REGEX", "FUZZY"}
 _LINE = "__line__"
 
 
@@ -144,7 +144,7 @@ def expand_rule_paths(paths: list[str]) -> list[Path]:
             found = _yaml_files(path)
             if not found:
                 raise MsglintError(f"{raw}: no .yaml rule files in this directory")
-            files.extend(found)
+            files.extend(require_regular_file(p) for p in found)  # not a FIFO or a link to /dev/zero
         elif path.is_file():
             files.append(path)
         else:
@@ -344,22 +344,6 @@ def _strip_lines(value: Any) -> Any:
     return value
 
 
-def _find_forbidden_key(value: Any) -> str | None:
-    if isinstance(value, dict):
-        for key, inner in value.items():
-            if key in _FORBIDDEN_PATTERN_KEYS:
-                return key
-            found = _find_forbidden_key(inner)
-            if found:
-                return found
-    elif isinstance(value, list):
-        for inner in value:
-            found = _find_forbidden_key(inner)
-            if found:
-                return found
-    return None
-
-
 def _parse_match(raw: Any, name: str, error: _RuleError) -> MatchSpec:
     if raw is None:
         return MatchSpec()
@@ -379,10 +363,8 @@ def _parse_match(raw: Any, name: str, error: _RuleError) -> MatchSpec:
         if not isinstance(values, list) or not all(isinstance(v, list) and v for v in values):
             raise error(f"{name}.{kind}", "must be a list of patterns, each a non-empty list of token specs")
         for pattern in values:
-            forbidden = _find_forbidden_key(pattern)
-            if forbidden:
-                line = pattern[0].get(_LINE) if isinstance(pattern[0], dict) else None
-                raise error(f"{name}.{kind}", f"{forbidden} is not allowed (it can hang the linter); use IN lists", line)
+            if problem := pattern_problem(pattern, kind):  # msglint.patterns: the allow-list
+                raise error(f"{name}.{kind}", *problem)
         parts[kind] = tuple(_strip_lines(p) for p in values)
     return MatchSpec(**parts)
 

@@ -10,30 +10,71 @@ from __future__ import annotations
 
 import re
 
+from .textscan import blank, next_of, replace_spans
+
 PLACEHOLDER_WORD = "item"
-_CONTROL = re.compile(
-    r"\{%.*?%\}"                   # Jinja / Liquid tags: {% if %}, {%- endfor -%}
-    r"|\{#.*?#\}"                  # Jinja comments
-    r"|\{\{!--.*?--\}\}"           # Handlebars long comments
-    r"|\{\{~?\s*[#/^>!].*?~?\}\}"   # Handlebars blocks, partials, comments: {{#if}}, {{/if}}, {{> footer}}
-    r"|\{\{~?\s*else\b.*?\}\}",     # {{else}}
-    re.DOTALL,
+# Control syntax, tried in this order at each "{": (opener, the closer that ends it first).
+_CONTROL = (
+    (re.compile(r"\{%"), "%}"),                      # Jinja / Liquid tags: {% if %}, {%- endfor -%}
+    (re.compile(r"\{#"), "#}"),                      # Jinja comments
+    (re.compile(r"\{\{!--"), "--}}"),                 # Handlebars long comments
+    (re.compile(r"\{\{~?\s*[#/^>!]"), "}}"),           # Handlebars blocks, partials, comments: {{#if}}, {{> footer}}
+    (re.compile(r"\{\{~?\s*else\b"), "}}"),           # {{else}}
 )
-_OUTPUT = re.compile(r"\{\{\{?.*?\}?\}\}|\*\|[A-Za-z0-9_:-]+\|\*|%%[A-Za-z0-9_]+%%", re.DOTALL)
+_MERGE_TAG = re.compile(r"\*\|[A-Za-z0-9_:-]+\|\*|%%[A-Za-z0-9_]+%%")  # *|FNAME|*, %%first_name%%
+_OUTPUT_START = re.compile(r"\{\{|\*\||%%")
 
 
-def _blank(match: re.Match) -> str:
-    return "".join("\n" if ch == "\n" else " " for ch in match.group())
-
-
-def _placeholder(match: re.Match) -> str:
-    text = match.group()
+def _placeholder(text: str) -> str:
     if len(text) < len(PLACEHOLDER_WORD) or "\n" in text:
-        return _blank(match)
+        return blank(text)
     return PLACEHOLDER_WORD + " " * (len(text) - len(PLACEHOLDER_WORD))
+
+
+def _control_spans(text: str) -> list[tuple[int, int]]:
+    """What `{%.*?%}|{#.*?#}|...` (DOTALL) finds, in one linear pass."""
+    closers = {closer: next_of(text, closer) for _, closer in _CONTROL}
+    spans, position = [], 0
+    while (start := text.find("{", position)) >= 0:
+        for opener, closer in _CONTROL:
+            opened = opener.match(text, start)
+            if opened:
+                end = closers[closer](opened.end())
+                if end < len(text):
+                    spans.append((start, end + len(closer)))
+                    position = end + len(closer)
+                    break
+        else:
+            position = start + 1
+    return spans
+
+
+def _output_spans(text: str) -> list[tuple[int, int]]:
+    """What the DOTALL regex `{{{?.*?}?}}` (or a merge tag) finds, in one linear pass."""
+    find_close = next_of(text, "}}")
+    spans, position = [], 0
+    while (found := _OUTPUT_START.search(text, position)) is not None:
+        start = found.start()
+        if found.group() == "{{":
+            body = start + 3 if text.startswith("{{{", start) else start + 2
+            end = find_close(body)
+            if end < len(text):
+                end += 3 if text.startswith("}}}", end) else 2
+                spans.append((start, end))
+                position = end
+                continue
+        else:
+            tag = _MERGE_TAG.match(text, start)
+            if tag:
+                spans.append(tag.span())
+                position = tag.end()
+                continue
+        position = start + 1
+    return spans
 
 
 def neutralize_templates(text: str) -> str:
     if "{" not in text and "*|" not in text and "%%" not in text:
         return text
-    return _OUTPUT.sub(_placeholder, _CONTROL.sub(_blank, text))
+    text = replace_spans(text, _control_spans(text), blank)
+    return replace_spans(text, _output_spans(text), _placeholder)

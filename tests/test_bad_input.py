@@ -71,10 +71,10 @@ def test_malformed_rule_file_yaml(run_cli, tmp_path):
         ("  - id: NotKebab\n", ["bad.yaml:2: rule NotKebab: field id"]),
         ("  - id: house.x\n    category: expressive\n    severity: error\n    message: m\n    why: w\n    suggest: s\n"
          "    match: {tokens: [[{LOWER: {REGEX: '(a+)+$'}}]]}\n    examples: {flag: [a], pass: [b]}\n",
-         ["rule house.x: field match.tokens: REGEX is not allowed"]),
+         ["rule house.x: field match.tokens: token 1: LOWER: REGEX is not allowed"]),
         ("  - id: house.x\n    category: expressive\n    severity: error\n    message: m\n    why: w\n    suggest: s\n"
          "    match: {tokens: [[{NOT_AN_ATTR: x}]]}\n    examples: {flag: [a], pass: [b]}\n",
-         ["bad.yaml:2: rule house.x: field match.tokens: invalid pattern"]),
+         ["bad.yaml:8: rule house.x: field match.tokens: token 1: unknown key 'NOT_AN_ATTR'"]),
         ("  - id: house.x\n    category: expressive\n    severity: error\n    message: m\n    why: w\n    suggest: s\n"
          "    match: {phrases: [x]}\n", ["rule house.x: field examples: required"]),
         ("  - id: house.x\n    category: level\n    message: m\n    why: w\n    match: {phrases: [x]}\n"

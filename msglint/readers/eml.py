@@ -17,7 +17,36 @@ from ..offsets import MappedTextBuilder, OffsetMap
 from .html import read_html
 
 _HEADER_END = re.compile(r"\r?\n\r?\n")
+_MULTIPART = re.compile(r"^content-type:[ \t]*multipart/", re.IGNORECASE | re.MULTILINE)
+# The email package parses and walks multiparts recursively, and its boundary search is quadratic
+# in the nesting: hundreds of levels mean a RecursionError or seconds of work. Real mail has a few.
+MAX_MULTIPARTS = 64
+FALLBACK_CHARSET = "utf-8"
 _SUBJECT = re.compile(r"^Subject:[ \t]*([^\r\n]*(?:\r?\n[ \t][^\r\n]*)*)", re.IGNORECASE | re.MULTILINE)
+
+
+def _decoders(charset: str):
+    """Incremental decoders to try, in order, for a declared charset: the charset itself if it is a
+    text encoding (not hex, zlib, rot13 or an unknown name), little-endian for UTF-16/32 without a
+    byte order mark, and UTF-8 with replacement characters last."""
+    try:
+        info = codecs.lookup(charset)
+    except (LookupError, ValueError):
+        info = None
+    if info is not None and getattr(info, "_is_text_encoding", True):
+        yield info.incrementaldecoder(errors="replace")
+        if info.name in ("utf-16", "utf-32"):
+            yield codecs.getincrementaldecoder(info.name + "-le")(errors="replace")
+    yield codecs.getincrementaldecoder(FALLBACK_CHARSET)(errors="replace")
+
+
+def _decode_bytes(data: bytes, charset: str) -> str:
+    for decoder in _decoders(charset):
+        try:
+            return decoder.decode(data, final=True)
+        except UnicodeError:  # idna's decoder refuses errors="replace"; UTF-16 wants a byte order mark
+            continue
+    raise AssertionError("the UTF-8 decoder with replacement cannot fail")
 
 
 def _body_part(message):
@@ -34,11 +63,16 @@ def _body_part(message):
 
 def _decode_quoted_printable(raw: str, at: int, charset: str) -> tuple[str, OffsetMap]:
     """Decode, remembering for every character the original range of its encoded bytes."""
+    for decoder in _decoders(charset):
+        try:
+            return _decode_qp_with(raw, at, decoder)
+        except UnicodeError:
+            continue
+    raise AssertionError("the UTF-8 decoder with replacement cannot fail")
+
+
+def _decode_qp_with(raw: str, at: int, decoder) -> tuple[str, OffsetMap]:
     out = MappedTextBuilder(0)
-    try:
-        decoder = codecs.getincrementaldecoder(charset)(errors="replace")
-    except LookupError:
-        decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
     pending_start, index = None, 0
     while index < len(raw):
         if raw[index] == "=" and re.match(r"=\r?\n", raw[index: index + 3]):
@@ -55,11 +89,23 @@ def _decode_quoted_printable(raw: str, at: int, charset: str) -> tuple[str, Offs
             out.replaced(text, pending_start, at + index + width)
             pending_start = None
         index += width
+    tail = decoder.decode(b"", final=True)  # bytes left over: a truncated multi-byte character
+    if tail:
+        out.replaced(tail, pending_start if pending_start is not None else at + len(raw), at + len(raw))
     return out.build()
 
 
 def read_eml(source: str) -> tuple[str, OffsetMap]:
-    message = email.message_from_string(source, policy=email.policy.default)
+    if len(_MULTIPART.findall(source)) > MAX_MULTIPARTS:
+        raise MsglintError(f"more than {MAX_MULTIPARTS} multipart sections; msglint reads simpler e-mail")
+    try:
+        message = email.message_from_string(source, policy=email.policy.default)
+        return _read_message(source, message)
+    except RecursionError:
+        raise MsglintError("e-mail parts nested too deeply") from None
+
+
+def _read_message(source: str, message) -> tuple[str, OffsetMap]:
     headers_end = _HEADER_END.search(source)
     headers = source[: headers_end.start()] if headers_end else source
     out = MappedTextBuilder(len(source))
@@ -89,7 +135,7 @@ def _append_body(out: MappedTextBuilder, source: str, part, search_from: int) ->
         text, body_map = _decode_quoted_printable(raw, at, charset)
     elif encoding == "base64":
         payload = part.get_payload(decode=True) or b""
-        text = payload.decode(charset, errors="replace")
+        text = _decode_bytes(payload, charset)
         first_line_end = raw.find("\n")
         builder = MappedTextBuilder(0)
         builder.replaced(text, at, at + (first_line_end if first_line_end > 0 else len(raw)))

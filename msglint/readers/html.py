@@ -7,6 +7,7 @@ import html
 import re
 from html.parser import HTMLParser
 
+from ..textscan import NextMatch
 from ..offsets import MappedTextBuilder, OffsetMap, line_starts
 
 # Tags after which copy starts a new paragraph: each side is its own unit of analysis.
@@ -28,6 +29,65 @@ class _VisibleText(HTMLParser):
         self.out = MappedTextBuilder(len(source))
         self._hidden = 0  # depth inside invisible elements
         self._in_title = False
+        self._scans_of, self._scans = None, {}
+        self._open_to_end: tuple[str, int] | None = None
+
+    # html.parser searches for a construct's end from every unclosed "<!--", "<!doctype", "<?" or
+    # "<!": n of them cost n^2. These overrides remember each search (msglint.textscan), and treat
+    # marked sections (<![CDATA[ ...) as the bogus comments HTML5 makes of them, instead of
+    # raising AssertionError on an unknown keyword.
+    def _find(self, pattern: str, position: int) -> re.Match | None:
+        if self._scans_of is not self.rawdata:
+            self._scans_of, self._scans = self.rawdata, {}
+        scan = self._scans.get(pattern) or self._scans.setdefault(pattern, NextMatch(self.rawdata, pattern))
+        found = scan(position)
+        return re.compile(pattern).match(self.rawdata, found) if found < len(self.rawdata) else None
+
+    def check_for_whole_start_tag(self, i):
+        # A start tag whose attributes run to the end of the text (quotes that pair up with the
+        # next tags' quotes) is scanned to the end; every later "<" would be scanned again. Once
+        # one has run to the end, later ones are not scanned (they fall back to plain text).
+        if self._open_to_end is not None and self._open_to_end[0] is self.rawdata and i > self._open_to_end[1]:
+            return -1
+        end = super().check_for_whole_start_tag(i)
+        if end < 0:
+            self._open_to_end = (self.rawdata, i)
+        return end
+
+    def parse_comment(self, i, report=1):
+        close = self._find(r"--\s*>", i + 4)
+        if close is None:
+            return -1
+        if report:
+            self.handle_comment(self.rawdata[i + 4: close.start()])
+        return close.end()
+
+    def parse_html_declaration(self, i):
+        rawdata = self.rawdata
+        if rawdata.startswith("<!--", i):
+            return self.parse_comment(i)
+        if rawdata[i: i + 9].lower() == "<!doctype":
+            close = self._find(">", i + 9)
+            if close is None:
+                return -1
+            self.handle_decl(rawdata[i + 2: close.start()])
+            return close.end()
+        return self.parse_bogus_comment(i)
+
+    def parse_bogus_comment(self, i, report=1):
+        close = self._find(">", i + 2)
+        if close is None:
+            return -1
+        if report:
+            self.handle_comment(self.rawdata[i + 2: close.start()])
+        return close.end()
+
+    def parse_pi(self, i):
+        close = self._find(">", i + 2)
+        if close is None:
+            return -1
+        self.handle_pi(self.rawdata[i + 2: close.start()])
+        return close.end()
 
     def _offset(self) -> int:
         line, column = self.getpos()
@@ -103,9 +163,21 @@ def decode_entities_into(out: MappedTextBuilder, raw: str, at: int) -> None:
     out.verbatim(raw[position:], at + position)
 
 
+# Stands for a "<" that no ">" follows: such a "<" can never open markup, and html.parser would
+# search to the end of the text from each one (n^2). Put back once the text is read.
+_LONE_LT = "\uffff"
+
+
 def read_html(source: str) -> tuple[str, OffsetMap]:
-    parser = _VisibleText(source)
-    parser.feed(source)
+    last_gt = source.rfind(">")
+    tail = source[last_gt + 1:]
+    lone = "<" in tail
+    fed = source[: last_gt + 1] + tail.replace("<", _LONE_LT) if lone else source
+    parser = _VisibleText(fed)
+    parser.feed(fed)
     parser.close()
-    return parser.out.build()
+    text, mapping = parser.out.build()
+    if lone and _LONE_LT in text:
+        text = "".join("<" if ch == _LONE_LT and source[mapping.start(k)] == "<" else ch for k, ch in enumerate(text))
+    return text, mapping
 

@@ -79,7 +79,7 @@ def test_a_class_feeds_the_required_word_index(rule_file, nlp):
     (("LEMMA: {CLASS: pastry-noun}", "LEMMA: {CLASS: pastry-nouns}"),
      "rule test.praised-pastry: field match.tokens: unknown word class 'pastry-nouns' (known: bakery-noun, pastry-noun)"),
     (("LEMMA: {CLASS: pastry-noun}", "LEMMA: {CLASS: 3}"),
-     "rule test.praised-pastry: field match.tokens: CLASS takes a class name or a list of class names"),
+     "rule test.praised-pastry: field match.tokens: token 1: LEMMA: CLASS needs a word class name or a list of them"),
     (("words: [croissant, bagel, muffin]", "words: [croissant, plain bagel]"),
      "class bakery-noun: field words: must be a list of single words (no spaces: a class matches one token)"),
     (("description: Things a bakery sells (lemmas).", "descr: x"),

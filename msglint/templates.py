@@ -1,8 +1,11 @@
 """Template syntax as neutral placeholders: Jinja/Liquid, Handlebars and merge tags.
 
-An output placeholder ({{ first_name }}, *|FNAME|*) becomes the neutral noun "item" padded with
-spaces, so the sentence around it still parses ("Your {{ product }} has shipped") but nothing in it
-can trigger a rule. Control blocks ({% if %}, {{#each}}) and template comments become spaces.
+An output placeholder ({{ product }}) becomes the neutral noun "item" padded with spaces, so the
+sentence around it still parses ("Your {{ product }} has shipped") but nothing in it can trigger a
+rule. A placeholder for the reader's name ({{ first_name }}, *|FNAME|*) becomes a first name
+instead: the reader sees their name either way, and a name is personal data (pyramid level 4,
+Malaviya & Spargo), so "Hi {{ first_name }}" must be judged as "Hi Maria" is, in `check` as in
+`batch`. Control blocks ({% if %}, {{#each}}) and template comments become spaces.
 Everything keeps its length, so offsets are unchanged.
 """
 
@@ -13,6 +16,15 @@ import re
 from .textscan import blank, next_of, replace_spans
 
 PLACEHOLDER_WORD = "item"
+NAME_WORD = "Alex"  # tagged PROPN in a greeting, as a rendered first name is
+# Variable names that hold the reader's own name, compared without case, separators or a prefix
+# path ({{ customer.first_name }}, *|FNAME|*, %%FirstName%%).
+_NAME_VARIABLES = frozenset({
+    "name", "firstname", "fname", "first", "givenname", "forename", "fullname", "lastname", "lname",
+    "surname", "nickname", "preferredname", "displayname", "customername", "contactname",
+    "recipientname", "subscribername", "membername", "username",
+})
+_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]*")
 # Control syntax, tried in this order at each "{": (opener, the closer that ends it first).
 _CONTROL = (
     (re.compile(r"\{%"), "%}"),                      # Jinja / Liquid tags: {% if %}, {%- endfor -%}
@@ -25,10 +37,20 @@ _MERGE_TAG = re.compile(r"\*\|[A-Za-z0-9_:-]+\|\*|%%[A-Za-z0-9_]+%%")  # *|FNAME
 _OUTPUT_START = re.compile(r"\{\{|\*\||%%")
 
 
+def names_the_reader(placeholder: str) -> bool:
+    """True for a placeholder whose variable is the reader's name: {{ first_name }}, *|FNAME|*."""
+    found = _IDENTIFIER.search(placeholder.strip("{}*|% ~-"))
+    if found is None:
+        return False
+    variable = found.group().split(".")[-1]
+    return "".join(ch for ch in variable.lower() if ch.isalnum()) in _NAME_VARIABLES
+
+
 def _placeholder(text: str) -> str:
-    if len(text) < len(PLACEHOLDER_WORD) or "\n" in text:
+    word = NAME_WORD if names_the_reader(text) else PLACEHOLDER_WORD
+    if len(text) < len(word) or "\n" in text:
         return blank(text)
-    return PLACEHOLDER_WORD + " " * (len(text) - len(PLACEHOLDER_WORD))
+    return word + " " * (len(text) - len(word))
 
 
 def _control_spans(text: str) -> list[tuple[int, int]]:

@@ -55,9 +55,10 @@ def _rule_options(function):
               help="Print each message's pyramid level (default: on for a single input).")
 @click.option("--no-cache", is_flag=True, help="Analyse everything afresh; do not read or write the result cache.")
 @click.option("--jobs", type=click.IntRange(1, 64), default=1, show_default=True, help="Processes that parse in parallel.")
+@click.option("--diff", "show_diff", is_flag=True, help="Print the suggested rewrites as a unified diff; files are not changed.")
 @_rule_options
 def check(paths, relationship, customer_level, style, output_format, fail_on, input_format, selected, ignored,
-          model, show_levels, no_cache, jobs, extra_rules, no_builtin_rules, config_path):
+          model, show_levels, no_cache, jobs, show_diff, extra_rules, no_builtin_rules, config_path):
     """Check messages in files, directories (*.txt, *.md) or standard input (-)."""
     from .api import build_linter, build_ruleset, iter_messages, settings_config, validate_inputs
     from .config import config_for_message
@@ -84,7 +85,7 @@ def check(paths, relationship, customer_level, style, output_format, fail_on, in
     items = iter_messages(inputs, stdin_message=stdin_message, config=explicit, command_line=command_line,
                           input_format=input_format)
     linter = build_linter(ruleset, model=model or settings.model, use_cache=not no_cache, jobs=jobs)
-    writer = writer_for(output_format)(
+    writer = (_diff_writer() if show_diff else writer_for(output_format))(
         sys.stdout,
         fail_on=fail_on,
         colour=sys.stdout.isatty() and "NO_COLOR" not in os.environ,
@@ -96,6 +97,12 @@ def check(paths, relationship, customer_level, style, output_format, fail_on, in
         writer.add(policies[config.path].apply(result))
     tally = writer.close()
     return EXIT_FINDINGS if tally.failing else EXIT_CLEAN
+
+
+def _diff_writer():
+    from .report.diff import DiffWriter
+
+    return DiffWriter
 
 
 @cli.command("rules")

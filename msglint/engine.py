@@ -22,6 +22,7 @@ from .hits import longest_non_overlapping
 from .levels import level_name
 from .message import Message
 from .pyramid import detected_level, highest_allowed, overreaching
+from .rewrite import attach_rewrites
 from .directives import front_matter_disables
 from .suppress import is_suppressed, unknown_selectors
 from .ruleset import Rule, RuleSet
@@ -79,8 +80,9 @@ class Linter:
             hits: list[list] = [[] for _ in chunk]
             self._collect(chunk, hits, split_blocks, "block", self._lexical_hits)
             self._collect(chunk, hits, split_units, "unit", lambda texts: self._syntactic_hits(texts, batch_size))
-            for (message, context), found in zip(chunk, hits):
-                yield self._result(message, context, longest_non_overlapping(found))
+            results = [self._result(message, context, longest_non_overlapping(found))
+                       for (message, context), found in zip(chunk, hits)]
+            yield from attach_rewrites(results, self)  # suggestions built from each flagged line
 
     def check_one(self, message: Message, context: Context) -> Result:
         return next(self.check([(message, context)]))

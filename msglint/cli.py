@@ -233,6 +233,17 @@ def batch(messages, recipients, template_column, text_column, id_column, level_c
     return EXIT_FINDINGS if summary.failing else EXIT_CLEAN
 
 
+@cli.command()
+def lsp():
+    """Run the language server on standard input and output (needs the extra: msglint[lsp])."""
+    try:
+        from .editor.lsp import main as serve_lsp
+    except ImportError as exc:
+        raise MsglintError(f"the language server needs pygls ({exc.name} is missing): pip install 'msglint[lsp]'") from None
+    serve_lsp()
+    return EXIT_CLEAN
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; every expected failure is one line on stderr and exit code 2."""
     try:

@@ -1,0 +1,124 @@
+"""`msglint lsp` driven over stdio by a real LSP client (pytest-lsp, on pygls's client)."""
+
+from __future__ import annotations
+
+import sys
+
+import pytest
+
+pytest_lsp = pytest.importorskip("pytest_lsp")
+from lsprotocol import types  # noqa: E402
+from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities  # noqa: E402
+
+from .conftest import REPO  # noqa: E402
+
+HASKELL = (REPO / "examples" / "haskell-subject-lines.txt").read_text(encoding="utf-8")
+
+
+@pytest_lsp.fixture(config=ClientServerConfig(server_command=[sys.executable, "-m", "msglint", "lsp"]))
+async def client(lsp_client: LanguageClient, tmp_path):
+    await lsp_client.initialize_session(types.InitializeParams(
+        capabilities=client_capabilities("visual-studio-code"), root_uri=tmp_path.as_uri()))
+    yield
+    await lsp_client.shutdown_session()
+
+
+async def _open(client: LanguageClient, path, text: str, language_id: str = "plaintext"):
+    path.write_text(text, encoding="utf-8")
+    uri = path.as_uri()
+    client.text_document_did_open(types.DidOpenTextDocumentParams(
+        text_document=types.TextDocumentItem(uri=uri, language_id=language_id, version=1, text=text)))
+    await client.wait_for_notification(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
+    return uri
+
+
+async def _change(client: LanguageClient, uri: str, version: int, edits: list[types.TextEdit]):
+    client.text_document_did_change(types.DidChangeTextDocumentParams(
+        text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=version),
+        content_changes=[types.TextDocumentContentChangePartial(range=e.range, text=e.new_text) for e in edits]))
+    await client.wait_for_notification(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
+
+
+def _spans(diagnostics):
+    return {(d.code, d.range.start.line, d.range.start.character, d.range.end.line, d.range.end.character)
+            for d in diagnostics}
+
+
+def _rng(line, start, end):
+    return types.Range(start=types.Position(line=line, character=start), end=types.Position(line=line, character=end))
+
+
+@pytest.mark.asyncio
+async def test_haskell_lines_give_diagnostics_at_exact_ranges(client: LanguageClient, tmp_path):
+    uri = await _open(client, tmp_path / "lines.txt", HASKELL)
+    diagnostics = client.diagnostics[uri]
+    assert {
+        ("expressive.unearned-praise", 0, 0, 0, 11),
+        ("tone.shouting", 0, 28, 0, 45),
+        ("expressive.manufactured-affirmation", 1, 0, 1, 4),
+        ("expressive.false-selection", 1, 6, 1, 21),
+        ("expressive.manufactured-affirmation", 2, 0, 2, 23),
+        ("expressive.false-selection", 3, 2, 3, 19),
+    } <= _spans(diagnostics)
+    praise = next(d for d in diagnostics if d.code == "expressive.unearned-praise")
+    assert praise.severity == types.DiagnosticSeverity.Warning and praise.source == "msglint"
+    assert praise.code_description.href.endswith("expressive.unearned-praise.md")
+    assert "Suggestion: Drop the praise and state the offer: 'You’re getting FIFTY PERCENT OFF'" in praise.message
+
+
+@pytest.mark.asyncio
+async def test_ranges_count_utf16_code_units(client: LanguageClient, tmp_path):
+    # two emoji outside the Basic Multilingual Plane: two UTF-16 code units each
+    uri = await _open(client, tmp_path / "party.txt", "🎉🎉 You’ve been given this Delta flight deal under $200\n")
+    assert ("expressive.false-selection", 0, 5, 0, 22) in _spans(client.diagnostics[uri])
+
+
+@pytest.mark.asyncio
+async def test_removing_the_praise_clears_its_diagnostics(client: LanguageClient, tmp_path):
+    uri = await _open(client, tmp_path / "one.txt", "Nicely done! You’re getting 50% off\n")
+    assert [d.code for d in client.diagnostics[uri]] == ["expressive.unearned-praise"]
+    await _change(client, uri, 2, [types.TextEdit(range=_rng(0, 0, 13), new_text="")])
+    assert list(client.diagnostics[uri]) == []
+
+
+@pytest.mark.asyncio
+async def test_code_action_applies_the_rewrite(client: LanguageClient, tmp_path):
+    uri = await _open(client, tmp_path / "lines.txt", HASKELL)
+    gift = next(d for d in client.diagnostics[uri] if d.code == "expressive.false-selection" and d.range.start.line == 3)
+    actions = await client.text_document_code_action_async(types.CodeActionParams(
+        text_document=types.TextDocumentIdentifier(uri=uri), range=gift.range,
+        context=types.CodeActionContext(diagnostics=[gift])))
+    action = next(a for a in actions if "expressive.false-selection" in a.title)
+    assert action.kind == types.CodeActionKind.QuickFix
+    assert action.title == "Rewrite as '✈ This Delta flight deal under $200' (expressive.false-selection)"
+    edits = action.edit.changes[uri]
+    assert [(e.range, e.new_text) for e in edits] == [(_rng(3, 2, 21), "T")]
+    await _change(client, uri, 2, edits)
+    remaining = _spans(client.diagnostics[uri])
+    assert not any(code == "expressive.false-selection" and line == 3 for code, line, *_ in remaining)
+    assert ("expressive.unearned-praise", 0, 0, 0, 11) in remaining  # the rest is untouched
+
+
+@pytest.mark.asyncio
+async def test_hover_shows_the_level_and_the_customer_level(client: LanguageClient, tmp_path):
+    text = "---\ncustomer-level: 2\n---\nNicely done! You’re getting 50% off\n"
+    uri = await _open(client, tmp_path / "front.md", text, "markdown")
+    codes = {d.code for d in client.diagnostics[uri]}
+    assert {"expressive.unearned-praise", "pyramid.overreach"} <= codes
+    hover = await client.text_document_hover_async(types.HoverParams(
+        text_document=types.TextDocumentIdentifier(uri=uri), position=types.Position(line=3, character=2)))
+    assert "pyramid level **4** (personal recognition)" in hover.contents.value
+    assert "customer level **2** (convenience): copy may reach level 3 (feeling at ease); this overreaches" \
+        in hover.contents.value
+    nothing = await client.text_document_hover_async(types.HoverParams(
+        text_document=types.TextDocumentIdentifier(uri=uri), position=types.Position(line=3, character=30)))
+    assert nothing is None
+
+
+@pytest.mark.asyncio
+async def test_bad_front_matter_is_one_diagnostic_not_a_crash(client: LanguageClient, tmp_path):
+    uri = await _open(client, tmp_path / "bad.md", "---\n[unclosed\n---\nShoes 20% off\n", "markdown")
+    [diagnostic] = client.diagnostics[uri]
+    assert "front matter is not valid YAML" in diagnostic.message
+    uri2 = await _open(client, tmp_path / "fine.txt", "Nicely done! Shoes 20% off\n")
+    assert [d.code for d in client.diagnostics[uri2]] == ["expressive.unearned-praise"]

@@ -244,6 +244,23 @@ def lsp():
     return EXIT_CLEAN
 
 
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to bind; the default serves this machine only.")
+@click.option("--port", type=click.IntRange(1, 65535), default=8765, show_default=True)
+def serve(host, port):
+    """Run the local playground in the browser (needs the extra: msglint[serve])."""
+    try:
+        from .editor.serve import run
+    except ImportError as exc:
+        raise MsglintError(f"the playground needs Starlette and uvicorn ({exc.name} is missing): "
+                           "pip install 'msglint[serve]'") from None
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        click.echo(f"msglint: warning: serving on {host}: anyone who can reach it can use the playground", err=True)
+    run(host, port)
+    return EXIT_CLEAN
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; every expected failure is one line on stderr and exit code 2."""
     try:

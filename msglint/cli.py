@@ -201,9 +201,10 @@ def evaluate(data, output_format, show_errors, model, extra_rules, no_builtin_ru
 @click.option("--model", help="spaCy pipeline name or path.")
 @click.option("--rules", "extra_rules", multiple=True, metavar="PATH", help="Extra rule file or directory.")
 @click.option("--no-builtin-rules", is_flag=True)
+@click.option("--report", "report_path", metavar="PATH", help="Also write a self-contained HTML report (report.html).")
 def batch(messages, recipients, template_column, text_column, id_column, level_column, output, resume, relationship,
           style, fail_on, output_format, engine, scheduler, workers, chunk_size, quiet, model, extra_rules,
-          no_builtin_rules):
+          no_builtin_rules, report_path):
     """Check a whole send, per recipient: which recipients does each template overreach?"""
     import json
 
@@ -214,6 +215,11 @@ def batch(messages, recipients, template_column, text_column, id_column, level_c
     spec = JobSpec(text_column=text_column, id_column=id_column, level_column=level_column,
                    template_column=template_column if recipients else None, relationship=relationship, style=style,
                    model=model, rule_paths=tuple(extra_rules), builtin_rules=not no_builtin_rules)
+    report = None
+    if report_path:
+        from .batch.html_report import HtmlReport
+
+        report = HtmlReport(messages=messages, spec=spec, recipients=recipients)
     bar = None
     if not quiet and sys.stderr.isatty():
         from tqdm import tqdm
@@ -222,10 +228,13 @@ def batch(messages, recipients, template_column, text_column, id_column, level_c
     try:
         summary = run_batch(messages=messages, recipients=recipients, spec=spec, output=output, resume=resume,
                             chunk_size=chunk_size, engine=engine, scheduler=scheduler, workers=workers,
-                            fail_on=fail_on, progress=bar.update if bar else None, on_fault=print_fault)
+                            fail_on=fail_on, progress=bar.update if bar else None, on_fault=print_fault,
+                            observer=report.add if report else None)
     finally:
         if bar:
             bar.close()
+    if report:
+        report.write(report_path, summary)
     if output_format == "json":
         click.echo(json.dumps(summary.as_dict(), indent=2, ensure_ascii=False))
     else:

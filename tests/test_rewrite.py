@@ -139,3 +139,25 @@ def test_no_fix_where_markup_sits_inside_the_cut(run_cli, tmp_path):
     gift = next(f for f in document["files"][0]["findings"] if f["rule"] == "expressive.false-selection")
     assert "fix" not in gift
     assert gift["suggestion"].endswith("'This Delta flight deal under $200'")
+
+
+def test_rewrites_from_the_parse_are_cached_so_a_warm_run_never_loads_spacy(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    probe = ("import sys, json; from msglint.cli import main; code = main(sys.argv[1:]); "
+             "print(json.dumps({'code': code, 'spacy': 'spacy' in sys.modules}), file=sys.stderr)")
+    message = tmp_path / "m.txt"
+    message.write_text("✈ You've been given this Delta flight deal under $200\n", encoding="utf-8")
+    env = {**os.environ, "MSGLINT_CACHE_DIR": str(tmp_path / "cache")}
+
+    def run():
+        done = subprocess.run([sys.executable, "-c", probe, "check", "--diff", str(message)],
+                              capture_output=True, text=True, env=env, cwd=REPO)
+        return done.stdout, json.loads(done.stderr.strip().splitlines()[-1])
+
+    first_output, first = run()
+    second_output, second = run()
+    assert (first, second) == ({"code": 1, "spacy": True}, {"code": 1, "spacy": False})
+    assert second_output == first_output and "+✈ This Delta flight deal under $200" in second_output

@@ -15,6 +15,7 @@ fully cached run still never loads spaCy.
 
 from __future__ import annotations
 
+import html
 import re
 from dataclasses import dataclass, replace
 from typing import Callable, Iterable
@@ -346,12 +347,22 @@ def _rewritten(finding: Finding, result: Result, ops: list[Op], linter) -> Findi
     start, end, replacement = apply_ops(message.display, ops)
     suggestion = f"{advice}: '{preview(message.display, start, end, replacement)}'"
     original_start, original_end = message.original_span(start, end)
-    if message.original[original_start:original_end] != message.display[start:end]:
-        return replace(finding, suggestion=suggestion)  # markup or an encoding in between: advice only
+    if not _replaceable(message, message.original[original_start:original_end], message.display[start:end], replacement):
+        return replace(finding, suggestion=suggestion)  # markup or a transfer encoding in between: advice only
     line, column = message.line_column(original_start)
     end_line, end_column = message.line_column(original_end)
     fix = Fix(original_start, original_end, line, column, end_line, end_column, replacement)
     return replace(finding, suggestion=suggestion, fix=fix)
+
+
+def _replaceable(message, original: str, display: str, replacement: str) -> bool:
+    """The original may take the replacement in place of what the reader saw: the same text, or in
+    HTML the same text with character references ("You&rsquo;ve"), never a tag, and a replacement
+    that needs no escaping."""
+    if original == display:
+        return True
+    return (message.origin is not None and "<" not in original and not set("&<>") & set(replacement)
+            and html.unescape(original) == display)
 
 
 def apply_fixes(original: str, findings: Iterable[Finding]) -> str:

@@ -15,10 +15,12 @@ from .conftest import REPO  # noqa: E402
 HASKELL = (REPO / "examples" / "haskell-subject-lines.txt").read_text(encoding="utf-8")
 
 
-@pytest_lsp.fixture(config=ClientServerConfig(server_command=[sys.executable, "-m", "msglint", "lsp"]))
-async def client(lsp_client: LanguageClient, tmp_path):
+# One server for the module, as an editor keeps one: the pipeline loads once; each test opens its own files.
+@pytest_lsp.fixture(scope="module", config=ClientServerConfig(server_command=[sys.executable, "-m", "msglint", "lsp"]))
+async def client(lsp_client: LanguageClient, tmp_path_factory):
+    root = tmp_path_factory.mktemp("workspace")
     await lsp_client.initialize_session(types.InitializeParams(
-        capabilities=client_capabilities("visual-studio-code"), root_uri=tmp_path.as_uri()))
+        capabilities=client_capabilities("visual-studio-code"), root_uri=root.as_uri()))
     yield
     await lsp_client.shutdown_session()
 
@@ -48,7 +50,7 @@ def _rng(line, start, end):
     return types.Range(start=types.Position(line=line, character=start), end=types.Position(line=line, character=end))
 
 
-@pytest.mark.asyncio
+@pytest.mark.asyncio(loop_scope="module")
 async def test_haskell_lines_give_diagnostics_at_exact_ranges(client: LanguageClient, tmp_path):
     uri = await _open(client, tmp_path / "lines.txt", HASKELL)
     diagnostics = client.diagnostics[uri]
@@ -66,14 +68,14 @@ async def test_haskell_lines_give_diagnostics_at_exact_ranges(client: LanguageCl
     assert "Suggestion: Drop the praise and state the offer: 'You’re getting FIFTY PERCENT OFF'" in praise.message
 
 
-@pytest.mark.asyncio
+@pytest.mark.asyncio(loop_scope="module")
 async def test_ranges_count_utf16_code_units(client: LanguageClient, tmp_path):
     # two emoji outside the Basic Multilingual Plane: two UTF-16 code units each
     uri = await _open(client, tmp_path / "party.txt", "🎉🎉 You’ve been given this Delta flight deal under $200\n")
     assert ("expressive.false-selection", 0, 5, 0, 22) in _spans(client.diagnostics[uri])
 
 
-@pytest.mark.asyncio
+@pytest.mark.asyncio(loop_scope="module")
 async def test_removing_the_praise_clears_its_diagnostics(client: LanguageClient, tmp_path):
     uri = await _open(client, tmp_path / "one.txt", "Nicely done! You’re getting 50% off\n")
     assert [d.code for d in client.diagnostics[uri]] == ["expressive.unearned-praise"]
@@ -81,7 +83,7 @@ async def test_removing_the_praise_clears_its_diagnostics(client: LanguageClient
     assert list(client.diagnostics[uri]) == []
 
 
-@pytest.mark.asyncio
+@pytest.mark.asyncio(loop_scope="module")
 async def test_code_action_applies_the_rewrite(client: LanguageClient, tmp_path):
     uri = await _open(client, tmp_path / "lines.txt", HASKELL)
     gift = next(d for d in client.diagnostics[uri] if d.code == "expressive.false-selection" and d.range.start.line == 3)
@@ -99,7 +101,33 @@ async def test_code_action_applies_the_rewrite(client: LanguageClient, tmp_path)
     assert ("expressive.unearned-praise", 0, 0, 0, 11) in remaining  # the rest is untouched
 
 
-@pytest.mark.asyncio
+@pytest.mark.asyncio(loop_scope="module")
+async def test_fix_all_rewrites_haskells_lines(client: LanguageClient, tmp_path):
+    uri = await _open(client, tmp_path / "lines.txt", HASKELL)
+    actions = await client.text_document_code_action_async(types.CodeActionParams(
+        text_document=types.TextDocumentIdentifier(uri=uri), range=_rng(0, 0, 0),
+        context=types.CodeActionContext(diagnostics=[], only=["source.fixAll.msglint"])))
+    fix_all = next(a for a in actions if a.kind == "source.fixAll.msglint")
+    edits = fix_all.edit.changes[uri]
+    lines = HASKELL.split("\n")
+    for edit in sorted(edits, key=lambda e: (e.range.start.line, e.range.start.character), reverse=True):
+        assert edit.range.start.line == edit.range.end.line
+        line = lines[edit.range.start.line]  # every line here is in the Basic Multilingual Plane
+        lines[edit.range.start.line] = line[:edit.range.start.character] + edit.new_text + line[edit.range.end.character:]
+    assert lines[:4] == ["You’re getting fifty percent off", "These vacation packages for under $400",
+                         "You’re getting an extra 10% off!", "✈ This Delta flight deal under $200"]
+    await _change(client, uri, 2, edits[::-1])  # applied from the end, as an editor applies one edit
+    assert [d.code for d in client.diagnostics[uri]] == []
+
+
+@pytest.mark.asyncio(loop_scope="module")
+async def test_html_positions_count_the_markup(client: LanguageClient, tmp_path):
+    text = "<title>Deal</title>\n<p>&#x1F389; You&rsquo;ve been given this Delta flight deal under $200</p>\n"
+    uri = await _open(client, tmp_path / "mail.html", text, "html")
+    assert ("expressive.false-selection", 1, 13, 1, 36) in _spans(client.diagnostics[uri])
+
+
+@pytest.mark.asyncio(loop_scope="module")
 async def test_hover_shows_the_level_and_the_customer_level(client: LanguageClient, tmp_path):
     text = "---\ncustomer-level: 2\n---\nNicely done! You’re getting 50% off\n"
     uri = await _open(client, tmp_path / "front.md", text, "markdown")
@@ -115,7 +143,7 @@ async def test_hover_shows_the_level_and_the_customer_level(client: LanguageClie
     assert nothing is None
 
 
-@pytest.mark.asyncio
+@pytest.mark.asyncio(loop_scope="module")
 async def test_bad_front_matter_is_one_diagnostic_not_a_crash(client: LanguageClient, tmp_path):
     uri = await _open(client, tmp_path / "bad.md", "---\n[unclosed\n---\nShoes 20% off\n", "markdown")
     [diagnostic] = client.diagnostics[uri]

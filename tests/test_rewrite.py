@@ -131,6 +131,20 @@ def test_cached_rerun_gives_the_same_fixes(run_cli, tmp_path):
     assert first == second and '"replacement": "T"' in first
 
 
+def test_html_fix_replaces_character_references_with_the_text(run_cli, tmp_path):
+    path = tmp_path / "mail.html"
+    original = "<title>Deal</title>\n<p>&#x1F389; You&rsquo;ve been given this Delta flight deal under $200</p>\n"
+    path.write_text(original, encoding="utf-8")
+    document = json.loads(run_cli("check", "--format", "json", str(path)).stdout)
+    jsonschema.validate(document, REPORT_SCHEMA)
+    gift = next(f for f in document["files"][0]["findings"] if f["rule"] == "expressive.false-selection")
+    fix = gift["fix"]
+    assert original[fix["start"]["offset"]:fix["end"]["offset"]] == "You&rsquo;ve been given t"
+    assert (fix["start"]["line"], fix["start"]["column"], fix["replacement"]) == (2, 14, "T")
+    assert run_cli("check", "--diff", str(path)).stdout.splitlines()[-1] == \
+        "+<p>&#x1F389; This Delta flight deal under $200</p>"
+
+
 def test_no_fix_where_markup_sits_inside_the_cut(run_cli, tmp_path):
     """In HTML the display text is not the file: a cut across a tag would break the markup."""
     path = tmp_path / "mail.html"

@@ -153,8 +153,16 @@ def _overlaps(codec, lines, a_start, a_end, rng: types.Range) -> bool:
     return (a.line, a.character) <= end and start <= (b.line, b.character)
 
 
+FIX_ALL = f"{types.CodeActionKind.SourceFixAll.value}.msglint"
+
+
+def _edit(codec, lines, fix) -> types.TextEdit:
+    return types.TextEdit(range=_range(codec, lines, fix.line, fix.column, fix.end_line, fix.end_column),
+                          new_text=fix.replacement)
+
+
 @server.feature(types.TEXT_DOCUMENT_CODE_ACTION,
-                types.CodeActionOptions(code_action_kinds=[types.CodeActionKind.QuickFix]))
+                types.CodeActionOptions(code_action_kinds=[types.CodeActionKind.QuickFix, FIX_ALL]))
 def code_actions(ls: MsglintLanguageServer, params: types.CodeActionParams) -> list[types.CodeAction]:
     uri = params.text_document.uri
     if uri not in ls.results:
@@ -166,8 +174,7 @@ def code_actions(ls: MsglintLanguageServer, params: types.CodeActionParams) -> l
         fix = finding.fix
         if fix is None or not _overlaps(codec, lines, (fix.line, fix.column), (fix.end_line, fix.end_column), params.range):
             continue
-        edit = types.TextEdit(range=_range(codec, lines, fix.line, fix.column, fix.end_line, fix.end_column),
-                              new_text=fix.replacement)
+        edit = _edit(codec, lines, fix)
         actions.append(types.CodeAction(
             title=_action_title(finding),
             kind=types.CodeActionKind.QuickFix,
@@ -175,7 +182,21 @@ def code_actions(ls: MsglintLanguageServer, params: types.CodeActionParams) -> l
             diagnostics=[d for d in params.context.diagnostics if d.code == finding.rule],
             is_preferred=True,
         ))
+    every = _non_overlapping([f.fix for f in result.findings if f.fix])
+    if len(every) > 1:
+        actions.append(types.CodeAction(
+            title=f"Apply all {len(every)} msglint rewrites in this file", kind=FIX_ALL,
+            edit=types.WorkspaceEdit(changes={uri: [_edit(codec, lines, fix) for fix in every]})))
     return actions
+
+
+def _non_overlapping(fixes: list) -> list:
+    chosen, cursor = [], -1
+    for fix in sorted(fixes, key=lambda x: (x.start, x.end)):
+        if fix.start >= cursor:
+            chosen.append(fix)
+            cursor = fix.end
+    return chosen
 
 
 def _action_title(finding: Finding) -> str:

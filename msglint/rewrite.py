@@ -24,7 +24,7 @@ from .findings import Finding, Fix, Result
 from .hits import Hit
 from .units import split_units
 
-CACHE_KIND = "rewrite-v1"
+CACHE_KIND = "rewrite-v2"  # bump when a strategy changes: cached plans are keyed by it
 PREVIEW_CHARS = 120
 _ADVICE = re.compile(r"^(?P<advice>.*?)\s*:\s*['\"\u2018\u201c]")
 _READER = {"you", "u", "ya", "yourself"}
@@ -34,6 +34,9 @@ _FRAME_DEPS = {"aux", "auxpass", "neg", "advmod", "npadvmod", "punct"}
 _OBJECTS = {"dobj", "dative", "attr", "oprd"}
 _OFFER_PREPOSITIONS = {"for", "to", "on", "with", "into"}
 _SET_OFF = set(",:;!?.\u2026\u2014\u2013-")  # punctuation that sets a leading frame apart
+_WORD = re.compile(r"\w+")
+# a conjunction left opening the sentence once what it joined is cut
+_JOINER = re.compile(r"(?:and|so|but|plus|then)\b[,]?\s+", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -94,8 +97,11 @@ def drop_leading_frame(text: str, units: list[tuple[int, int]], start: int, end:
     while cursor < unit[1] and (text[cursor] in _SET_OFF or text[cursor].isspace()):
         marks += text[cursor] in _SET_OFF
         cursor += 1
-    if not marks or cursor >= unit[1] or _is_filler(text[cursor:unit[1]]):
-        return []
+    if not marks or len(_WORD.findall(text[cursor:unit[1]])) < 2:
+        return []  # "I'd rather overpay, thanks." -> "Thanks." says nothing
+    joiner = _JOINER.match(text, cursor)  # "We love you, so here's..." -> "Here's..."
+    if joiner and len(_WORD.findall(text[joiner.end():unit[1]])) >= 2:
+        cursor = joiner.end()
     return [Op("delete", start, cursor), *_recapitalize(text, start, cursor)]
 
 
@@ -140,6 +146,8 @@ def keep_the_offer(doc, start: int, end: int) -> list[Op]:
         if not subjects:
             continue
         subject = subjects[0]
+        if verb.lemma_ == "be" or not _opens_sentence(subject.left_edge):
+            continue  # "the only one" is no offer; "Shoppers like you know a bargain" is no frame
         frame_start, frame_end = subject.left_edge.idx, verb.idx + len(verb)
         if frame_end <= start or end <= frame_start:
             continue  # not the flagged clause
@@ -155,6 +163,13 @@ def keep_the_offer(doc, start: int, end: int) -> list[Op]:
         cut_end = kept.idx
         return [Op("delete", frame_start, cut_end), *_recapitalize(doc.text, frame_start, cut_end)]
     return []
+
+
+def _opens_sentence(token) -> bool:
+    """It starts its sentence, after symbols ("✈ You...") or a frame set off by punctuation
+    ("Ahem: You...")."""
+    before = token.doc[token.sent.start: token.i]
+    return not before or _is_filler(before.text) or before[-1].text[-1:] in _SET_OFF
 
 
 def _offer_of(verb):
@@ -182,6 +197,13 @@ def drop_for_you(doc, start: int, end: int) -> list[Op]:
         while first.i > 0 and doc[first.i - 1].dep_ == "advmod" and doc[first.i - 1].head in (preposition, preposition.head):
             first = doc[first.i - 1]
         last = preposition.right_edge
+        host = preposition.head
+        others = [c for c in host.children if c.i < first.i or c.i > last.i]
+        bare = all(c.dep_ in ("punct", "advmod") for c in others)
+        set_off = host.i > 0 and doc[host.i - 1].text == "," and host.tag_ in ("VBN", "VBD") \
+            and all(c.dep_ in ("punct", "advmod", "nsubj", "nsubjpass") for c in others)
+        if host.i < first.i and ((host.dep_ in ("acl", "amod", "advcl", "appos") and bare) or set_off):
+            first = host  # "A winter menu, prepared exclusively for you." -> "A winter menu."
         kept = [t for t in doc if t.i < first.i or t.i > last.i]
         if not _has_content(kept) or not any(t.pos_ in ("VERB", "AUX", "NOUN", "PROPN") for t in kept):
             continue
@@ -189,6 +211,9 @@ def drop_for_you(doc, start: int, end: int) -> list[Op]:
         while cut_start > 0 and doc.text[cut_start - 1] in " \t":
             cut_start -= 1
         cut_end = last.idx + len(last)
+        rest = doc.text[cut_end:].strip()
+        if cut_start > 0 and doc.text[cut_start - 1] == "," and (not rest or rest[0] in ".!?,;:"):
+            cut_start -= 1  # "A deal, just for you." -> "A deal."
         if cut_start == 0:  # opens the sentence: start with what follows
             while cut_end < len(doc.text) and doc.text[cut_end] in " \t":
                 cut_end += 1
@@ -203,6 +228,8 @@ ParseStrategy = Callable[..., list[Op]]
 # Rule id or family -> (cuts on the text, cuts on the parse), tried in order; the most specific wins.
 STRATEGIES: dict[str, tuple[tuple[TextStrategy, ...], tuple[ParseStrategy, ...]]] = {
     "expressive": ((drop_sentences, drop_leading_frame), (keep_the_offer, drop_for_you)),
+    # a shaming opt-out needs a neutral one in its place, which no cut can write
+    "expressive.confirmshaming": ((drop_sentences, drop_leading_frame), ()),
     "style.false-co-creation": ((drop_sentences, drop_leading_frame), ()),
     "tone.shouting": ((sentence_case,), ()),
     "tone.exclamation-run": ((one_mark,), ()),

@@ -29,6 +29,7 @@ PREVIEW_CHARS = 120
 _ADVICE = re.compile(r"^(?P<advice>.*?)\s*:\s*['\"\u2018\u201c]")
 _READER = {"you", "u", "ya", "yourself"}
 _READER_OWNER = {"your", "ur"}
+_READER_WORD = re.compile(r"\b(?:you|u|ya|yourself|your|ur)\b", re.IGNORECASE)
 _SUBJECTS = {"nsubj", "nsubjpass"}
 _FRAME_DEPS = {"aux", "auxpass", "neg", "advmod", "npadvmod", "punct"}
 _OBJECTS = {"dobj", "dative", "attr", "oprd"}
@@ -317,8 +318,8 @@ def attach_rewrites(results: list[Result], linter) -> list[Result]:
                 plans[(r_index, f_index)] = ops
                 continue
             unit = _unit_of(units, start)
-            if unit is None or end > unit[1]:
-                plans[(r_index, f_index)] = []
+            if unit is None or end > unit[1] or not _READER_WORD.search(message.text, unit[0], unit[1]):
+                plans[(r_index, f_index)] = []  # every cut on the parse turns on the reader: no parse without one
                 continue
             pending.append(_Pending(r_index, f_index, message.text[unit[0]:unit[1]], unit[0],
                                     f"{CACHE_KIND}:{key}:{start - unit[0]}:{end - unit[0]}"))
@@ -349,8 +350,10 @@ def _parse_plans(pending: list[_Pending], linter) -> list[list[Op]]:
                 plans[(kind, text)] = [Op(h.rule_id, h.start, h.end) for h in hits]
     missing = [item for item in pending if (item.key, item.unit_text) not in plans]
     if missing:
-        texts = list(dict.fromkeys(item.unit_text for item in missing))
-        docs = dict(zip(texts, linter.nlp.pipe(texts)))
+        # units parsed for their hits moments ago are not parsed again
+        docs = dict(getattr(linter, "parsed_with_hits", {}))
+        texts = [text for text in dict.fromkeys(item.unit_text for item in missing) if text not in docs]
+        docs.update(zip(texts, linter.nlp.pipe(texts)))
         fresh: dict[str, dict[str, list[Hit]]] = {}
         for item in missing:
             _, key, rel_start, rel_end = item.key.split(":")

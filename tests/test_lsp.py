@@ -150,3 +150,12 @@ async def test_bad_front_matter_is_one_diagnostic_not_a_crash(client: LanguageCl
     assert "front matter is not valid YAML" in diagnostic.message
     uri2 = await _open(client, tmp_path / "fine.txt", "Nicely done! Shoes 20% off\n")
     assert [d.code for d in client.diagnostics[uri2]] == ["expressive.unearned-praise"]
+
+
+@pytest.mark.asyncio(loop_scope="module")
+async def test_unsaved_buffer_is_read_by_its_language(client: LanguageClient):
+    uri = "untitled:Untitled-1"
+    client.text_document_did_open(types.DidOpenTextDocumentParams(text_document=types.TextDocumentItem(
+        uri=uri, language_id="markdown", version=1, text="# Nicely done!\n\n[Shoes 20% off](https://shop.example)\n")))
+    await client.wait_for_notification(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
+    assert _spans(client.diagnostics[uri]) == {("expressive.unearned-praise", 0, 2, 0, 13)}

@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import logging
 import os
-from urllib.parse import unquote, urlparse
 
 from lsprotocol import types
+from pygls import uris
 from pygls.lsp.server import LanguageServer
 
 from .. import __version__
@@ -52,8 +52,8 @@ server = MsglintLanguageServer()
 
 
 def _path_of(uri: str) -> str | None:
-    parsed = urlparse(uri)
-    return unquote(parsed.path) if parsed.scheme == "file" else None
+    """A file's path for config discovery and its format; None for an unsaved buffer."""
+    return uris.to_fs_path(uri) if uri.startswith("file:") else None
 
 
 def _position(codec, lines: list[str], line: int, column: int) -> types.Position:

@@ -91,3 +91,19 @@ def test_huge_body_is_refused_before_it_is_read_whole(client):
 def test_wrong_method_and_path(client):
     assert client.get("/api/check").status_code == 405
     assert client.get("/nothing-here").status_code == 404
+
+
+@pytest.mark.parametrize(("command", "blocked", "module"), [
+    ("lsp", "pygls.lsp.server", "msglint.editor.lsp"),
+    ("serve", "starlette.applications", "msglint.editor.serve"),
+    ("serve", "uvicorn", "msglint.editor.serve"),
+])
+def test_missing_extra_is_one_line_naming_it(run_cli, monkeypatch, command, blocked, module):
+    import sys
+
+    monkeypatch.setitem(sys.modules, blocked, None)  # as if the extra were not installed
+    monkeypatch.delitem(sys.modules, module, raising=False)
+    result = run_cli(command)
+    assert result.exit_code == 2
+    assert result.stderr.startswith("msglint: error: ") and f"pip install 'msglint[{command}]'" in result.stderr
+    assert len(result.stderr.splitlines()) == 1

@@ -15,6 +15,7 @@ import threading
 from importlib import resources
 from typing import Any
 
+import uvicorn
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
@@ -145,7 +146,5 @@ def create_app(session: Session | None = None, *, warm: bool = False) -> Starlet
 
 
 def run(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT) -> None:
-    import uvicorn
-
     print(f"msglint playground: http://{host}:{port}/  (Ctrl-C to stop)", flush=True)
     uvicorn.run(create_app(warm=True), host=host, port=port, log_level="warning")

@@ -68,6 +68,8 @@ def test_context_fields_are_honoured(client):
     (b'{"text": "hi", "input_format": "pdf"}', {"content-type": "application/json"}, 422, "input_format"),
     (b'{"text": "---\\n[oops\\n---\\nhi"}', {"content-type": "application/json"}, 422, "front matter"),
     (b'{"text": "hi"}', {"content-type": "text/plain"}, 415, "application/json"),
+    (b'{"text": "Nicely done! \\ud800 50% off"}', {"content-type": "application/json"}, 422, "lone surrogate"),
+    (b'{"text": "hi", "customer_level": "\\ud800"}', {"content-type": "application/json"}, 422, "lone surrogate"),
 ])
 def test_bad_requests_get_a_clear_4xx(client, body, headers, status, needle):
     response = client.post("/api/check", content=body, headers=headers)
@@ -107,3 +109,15 @@ def test_missing_extra_is_one_line_naming_it(run_cli, monkeypatch, command, bloc
     assert result.exit_code == 2
     assert result.stderr.startswith("msglint: error: ") and f"pip install 'msglint[{command}]'" in result.stderr
     assert len(result.stderr.splitlines()) == 1
+
+
+def test_odd_values_in_every_field_never_give_a_500(ruleset, linter):
+    odd = [None, True, 0, -1, 7, 10**30, 1.5, "", " ", "gold", "\u0000", "名", [], ["text"], {}, {"a": 1}]
+    fields = ["text", "relationship", "customer_level", "style", "input_format", "fail_on"]
+    with TestClient(create_app(Session(ruleset=ruleset, linter=linter)), raise_server_exceptions=False) as client:
+        for field in fields:
+            for value in odd:
+                body = {"text": "Nicely done! 50% off", field: value}
+                response = client.post("/api/check", json=body)
+                assert response.status_code in (200, 413, 422), (body, response.status_code, response.text)
+                assert "error" in response.json() or response.json()["version"] == 1

@@ -40,7 +40,8 @@ class _BadRequest(Exception):
 
 
 def _error(status: int, message: str) -> JSONResponse:
-    return JSONResponse({"error": message}, status_code=status)
+    safe = message.encode("utf-8", "backslashreplace").decode("utf-8")  # a lone surrogate, echoed back
+    return JSONResponse({"error": safe}, status_code=status)
 
 
 async def _read_body(request: Request) -> bytes:
@@ -69,6 +70,12 @@ def parse_request(body: bytes) -> dict[str, Any]:
         raise _BadRequest(422, f"unknown field {unknown[0]!r} (known: {', '.join(sorted(FIELDS))})")
     if not isinstance(data.get("text"), str):
         raise _BadRequest(422, "field 'text' is required and must be a string")
+    for key, value in data.items():
+        if isinstance(value, str):
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError as exc:  # JSON allows "\ud800"; text cannot hold it
+                raise _BadRequest(422, f"field {key!r} is not valid Unicode: a lone surrogate at character {exc.start}") from None
     choices = {"relationship": RELATIONSHIPS, "style": STYLES, "input_format": tuple(INPUT_FORMATS),
                "fail_on": ("info", "warning", "error")}
     for key, allowed in choices.items():

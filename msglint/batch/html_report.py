@@ -102,7 +102,7 @@ class HtmlReport:
         if result is None:
             parts.append("<p class=note>The text was not found again in the messages table.</p>")
         else:
-            parts.append(f"<h3>Copy</h3><pre class=copy>{_highlighted(text, result.findings)}</pre>")
+            parts.append(f"<h3>Copy</h3><pre class=copy>{_highlighted(result.message, result.findings)}</pre>")
             if result.findings:
                 rows = "".join(
                     f"<tr class={f.severity}><td><code>{html.escape(f.rule)}</code></td><td>{f.severity}</td>"
@@ -123,9 +123,8 @@ def _share(part: int, whole: int) -> str:
     return f"{100 * part / whole:.1f}%" if whole else "0%"
 
 
-def _highlighted(text: str, findings) -> str:
-    out, cursor = [], 0
-    message = message_from_text(text)
+def _highlighted(message, findings) -> str:
+    out, cursor, text = [], 0, message.original
     for finding in sorted(findings, key=lambda f: f.location.start):
         start, end = message.original_span(finding.location.start, finding.location.end)
         if start < cursor or end <= start:

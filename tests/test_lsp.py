@@ -19,7 +19,7 @@ HASKELL = (REPO / "examples" / "haskell-subject-lines.txt").read_text(encoding="
 @pytest_lsp.fixture(scope="module", config=ClientServerConfig(server_command=[sys.executable, "-m", "msglint", "lsp"]))
 async def client(lsp_client: LanguageClient, tmp_path_factory):
     root = tmp_path_factory.mktemp("workspace")
-    await lsp_client.initialize_session(types.InitializeParams(
+    lsp_client.initialize_result = await lsp_client.initialize_session(types.InitializeParams(
         capabilities=client_capabilities("visual-studio-code"), root_uri=root.as_uri()))
     yield
     await lsp_client.shutdown_session()
@@ -48,6 +48,16 @@ def _spans(diagnostics):
 
 def _rng(line, start, end):
     return types.Range(start=types.Position(line=line, character=start), end=types.Position(line=line, character=end))
+
+
+@pytest.mark.asyncio(loop_scope="module")
+async def test_server_announces_what_it_does(client: LanguageClient):
+    capabilities = client.initialize_result.capabilities
+    sync = capabilities.text_document_sync
+    assert sync.open_close and sync.change == types.TextDocumentSyncKind.Incremental and sync.save
+    assert capabilities.position_encoding in (None, types.PositionEncodingKind.Utf16)
+    assert set(capabilities.code_action_provider.code_action_kinds) == {"quickfix", "source.fixAll.msglint"}
+    assert capabilities.hover_provider
 
 
 @pytest.mark.asyncio(loop_scope="module")
@@ -159,3 +169,13 @@ async def test_unsaved_buffer_is_read_by_its_language(client: LanguageClient):
         uri=uri, language_id="markdown", version=1, text="# Nicely done!\n\n[Shoes 20% off](https://shop.example)\n")))
     await client.wait_for_notification(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
     assert _spans(client.diagnostics[uri]) == {("expressive.unearned-praise", 0, 2, 0, 13)}
+
+
+@pytest.mark.asyncio(loop_scope="module")
+async def test_save_checks_again(client: LanguageClient, tmp_path):
+    uri = await _open(client, tmp_path / "saved.txt", "Shoes 20% off\n")
+    assert list(client.diagnostics[uri]) == []
+    await _change(client, uri, 2, [types.TextEdit(range=_rng(0, 0, 0), new_text="We miss you! ")])
+    client.text_document_did_save(types.DidSaveTextDocumentParams(text_document=types.TextDocumentIdentifier(uri=uri)))
+    await client.wait_for_notification(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
+    assert [d.code for d in client.diagnostics[uri]] == ["expressive.simulated-intimacy"]

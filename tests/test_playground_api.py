@@ -121,3 +121,14 @@ def test_odd_values_in_every_field_never_give_a_500(ruleset, linter):
                 response = client.post("/api/check", json=body)
                 assert response.status_code in (200, 413, 422), (body, response.status_code, response.text)
                 assert "error" in response.json() or response.json()["version"] == 1
+
+
+def test_serve_on_a_taken_port_is_one_line(run_cli):
+    import socket
+
+    with socket.create_server(("127.0.0.1", 0)) as taken:
+        port = taken.getsockname()[1]
+        result = run_cli("serve", "--port", str(port))
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"msglint: error: cannot serve on 127.0.0.1:{port}: ")
+    assert len(result.stderr.splitlines()) == 1

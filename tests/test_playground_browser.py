@@ -109,3 +109,18 @@ def test_bad_input_shows_the_error_not_a_crash(browser, playground_url):
     page.locator("#copy").fill("---\n[oops\n---\nShoes")
     page.wait_for_function("document.querySelector('#status').textContent.includes('front matter')", timeout=20_000)
     page.close()
+
+
+def test_emoji_do_not_shift_highlights_or_rewrites(browser, playground_url):
+    """msglint counts code points, JavaScript UTF-16 units: the page converts between them."""
+    page = browser.new_page()
+    page.goto(playground_url)
+    page.locator("#copy").fill("🎉🎉 You’ve been given this Delta flight deal under $200")
+    gift = page.locator('#findings li[data-rule="expressive.false-selection"]')
+    gift.wait_for(timeout=20_000)
+    assert page.locator('#highlighted mark[data-rule="expressive.false-selection"]').inner_text() == "You’ve been given"
+    gift.get_by_role("button", name="Apply rewrite").click()
+    page.wait_for_function("!document.querySelector('#findings li[data-rule=\"expressive.false-selection\"]')",
+                           timeout=20_000)
+    assert page.locator("#copy").input_value() == "🎉🎉 This Delta flight deal under $200"
+    page.close()

@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import io
 import json
+import socket
 import threading
 from importlib import resources
 from typing import Any
@@ -153,5 +154,9 @@ def create_app(session: Session | None = None, *, warm: bool = False) -> Starlet
 
 
 def run(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT) -> None:
+    try:  # a taken port is the usual failure: say so in one line, before loading anything
+        socket.create_server((host, port)).close()
+    except OSError as exc:
+        raise MsglintError(f"cannot serve on {host}:{port}: {exc.strerror or exc}") from None
     print(f"msglint playground: http://{host}:{port}/  (Ctrl-C to stop)", flush=True)
     uvicorn.run(create_app(warm=True), host=host, port=port, log_level="warning")

@@ -55,9 +55,10 @@ def _rule_options(function):
               help="Print each message's pyramid level (default: on for a single input).")
 @click.option("--no-cache", is_flag=True, help="Analyse everything afresh; do not read or write the result cache.")
 @click.option("--jobs", type=click.IntRange(1, 64), default=1, show_default=True, help="Processes that parse in parallel.")
+@click.option("--diff", "show_diff", is_flag=True, help="Print the suggested rewrites as a unified diff; files are not changed.")
 @_rule_options
 def check(paths, relationship, customer_level, style, output_format, fail_on, input_format, selected, ignored,
-          model, show_levels, no_cache, jobs, extra_rules, no_builtin_rules, config_path):
+          model, show_levels, no_cache, jobs, show_diff, extra_rules, no_builtin_rules, config_path):
     """Check messages in files, directories (*.txt, *.md) or standard input (-)."""
     from .api import build_linter, build_ruleset, iter_messages, settings_config, validate_inputs
     from .config import config_for_message
@@ -84,7 +85,7 @@ def check(paths, relationship, customer_level, style, output_format, fail_on, in
     items = iter_messages(inputs, stdin_message=stdin_message, config=explicit, command_line=command_line,
                           input_format=input_format)
     linter = build_linter(ruleset, model=model or settings.model, use_cache=not no_cache, jobs=jobs)
-    writer = writer_for(output_format)(
+    writer = (_diff_writer() if show_diff else writer_for(output_format))(
         sys.stdout,
         fail_on=fail_on,
         colour=sys.stdout.isatty() and "NO_COLOR" not in os.environ,
@@ -96,6 +97,12 @@ def check(paths, relationship, customer_level, style, output_format, fail_on, in
         writer.add(policies[config.path].apply(result))
     tally = writer.close()
     return EXIT_FINDINGS if tally.failing else EXIT_CLEAN
+
+
+def _diff_writer():
+    from .report.diff import DiffWriter
+
+    return DiffWriter
 
 
 @cli.command("rules")
@@ -208,9 +215,10 @@ def evaluate(data, output_format, group_by, show_errors, model, extra_rules, no_
 @click.option("--model", help="spaCy pipeline name or path.")
 @click.option("--rules", "extra_rules", multiple=True, metavar="PATH", help="Extra rule file or directory.")
 @click.option("--no-builtin-rules", is_flag=True)
+@click.option("--report", "report_path", metavar="PATH", help="Also write a self-contained HTML report (report.html).")
 def batch(messages, recipients, template_column, text_column, id_column, level_column, output, resume, relationship,
           style, fail_on, output_format, engine, scheduler, workers, chunk_size, quiet, model, extra_rules,
-          no_builtin_rules):
+          no_builtin_rules, report_path):
     """Check a whole send, per recipient: which recipients does each template overreach?"""
     import json
 
@@ -221,6 +229,11 @@ def batch(messages, recipients, template_column, text_column, id_column, level_c
     spec = JobSpec(text_column=text_column, id_column=id_column, level_column=level_column,
                    template_column=template_column if recipients else None, relationship=relationship, style=style,
                    model=model, rule_paths=tuple(extra_rules), builtin_rules=not no_builtin_rules)
+    report = None
+    if report_path:
+        from .batch.html_report import HtmlReport
+
+        report = HtmlReport(messages=messages, spec=spec, recipients=recipients)
     bar = None
     if not quiet and sys.stderr.isatty():
         from tqdm import tqdm
@@ -229,15 +242,46 @@ def batch(messages, recipients, template_column, text_column, id_column, level_c
     try:
         summary = run_batch(messages=messages, recipients=recipients, spec=spec, output=output, resume=resume,
                             chunk_size=chunk_size, engine=engine, scheduler=scheduler, workers=workers,
-                            fail_on=fail_on, progress=bar.update if bar else None, on_fault=print_fault)
+                            fail_on=fail_on, progress=bar.update if bar else None, on_fault=print_fault,
+                            observer=report.add if report else None)
     finally:
         if bar:
             bar.close()
+    if report:
+        report.write(report_path, summary)
     if output_format == "json":
         click.echo(json.dumps(summary.as_dict(), indent=2, ensure_ascii=False))
     else:
         click.echo(summary.render_text(), nl=False)
     return EXIT_FINDINGS if summary.failing else EXIT_CLEAN
+
+
+@cli.command()
+def lsp():
+    """Run the language server on standard input and output (needs the extra: msglint[lsp])."""
+    try:
+        from .editor.lsp import main as serve_lsp
+    except ImportError as exc:
+        raise MsglintError(f"the language server needs pygls ({exc.name} is missing): pip install 'msglint[lsp]'") from None
+    serve_lsp()
+    return EXIT_CLEAN
+
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to bind; the default serves this machine only.")
+@click.option("--port", type=click.IntRange(1, 65535), default=8765, show_default=True)
+def serve(host, port):
+    """Run the local playground in the browser (needs the extra: msglint[serve])."""
+    try:
+        from .editor.serve import run
+    except ImportError as exc:
+        raise MsglintError(f"the playground needs Starlette and uvicorn ({exc.name} is missing): "
+                           "pip install 'msglint[serve]'") from None
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        click.echo(f"msglint: warning: serving on {host}: anyone who can reach it can use the playground", err=True)
+    run(host, port)
+    return EXIT_CLEAN
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -22,6 +22,7 @@ from .hits import longest_non_overlapping
 from .levels import level_name
 from .message import Message
 from .pyramid import detected_level, highest_allowed, overreaching
+from .rewrite import attach_rewrites
 from .directives import front_matter_disables
 from .suppress import is_suppressed, unknown_selectors
 from .ruleset import Rule, RuleSet
@@ -58,6 +59,7 @@ class Linter:
         self._rules = {rule.id: rule for rule in ruleset.rules}
         self._overreach_rules = [r for r in ruleset.rules if r.check == "overreach"]
         self._directive_rules = [r for r in ruleset.rules if r.check == "unknown-directive-rule"]
+        self.parsed_with_hits: dict = {}  # unit text -> Doc, for the chunk being checked
 
     @property
     def nlp(self):
@@ -81,8 +83,11 @@ class Linter:
             hits: list[list] = [[] for _ in chunk]
             self._collect(chunk, hits, split_blocks, "block", self._lexical_hits)
             self._collect(chunk, hits, split_units, "unit", lambda texts: self._syntactic_hits(texts, batch_size))
-            for (message, context), found in zip(chunk, hits):
-                yield self._result(message, context, longest_non_overlapping(found))
+            results = [self._result(message, context, longest_non_overlapping(found))
+                       for (message, context), found in zip(chunk, hits)]
+            results = attach_rewrites(results, self)  # suggestions built from each flagged line
+            self.parsed_with_hits.clear()
+            yield from results
 
     def check_one(self, message: Message, context: Context) -> Result:
         return next(self.check([(message, context)]))
@@ -123,6 +128,8 @@ class Linter:
         out = {text: [] for text in texts}
         for index, doc in zip(to_parse, parsed):
             out[texts[index]] = compiled.unit_hits(doc, rules[index])
+            if out[texts[index]]:
+                self.parsed_with_hits[texts[index]] = doc  # for msglint.rewrite, until the chunk is done
         return out
 
     def _result(self, message: Message, context: Context, hits: list) -> Result:

@@ -30,6 +30,27 @@ class Location:
 
 
 @dataclass(frozen=True)
+class Fix:
+    """A suggested rewrite as one replacement in the original file: offsets, lines and columns as in
+    Location (end exclusive). Only made where the original holds exactly the text being replaced."""
+
+    start: int
+    end: int
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    replacement: str
+
+    def as_dict(self) -> dict:
+        return {
+            "start": {"offset": self.start, "line": self.line, "column": self.column},
+            "end": {"offset": self.end, "line": self.end_line, "column": self.end_column},
+            "replacement": self.replacement,
+        }
+
+
+@dataclass(frozen=True)
 class Finding:
     rule: str
     category: str
@@ -37,6 +58,7 @@ class Finding:
     location: Location
     message: str
     suggestion: str
+    fix: Fix | None = None
 
     def sort_key(self) -> tuple:
         return (self.location.start, self.location.end, self.rule)
@@ -49,6 +71,7 @@ class Finding:
             **self.location.as_dict(),
             "message": self.message,
             "suggestion": self.suggestion,
+            **({"fix": self.fix.as_dict()} if self.fix else {}),
         }
 
 

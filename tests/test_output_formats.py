@@ -61,7 +61,7 @@ def test_github_annotations(run_cli, tmp_path):
     assert lines[0] == (
         f"::warning file={escaped},line=1,col=1,endLine=1,endColumn=12,title=expressive.unearned-praise::"
         "Praises the reader for nothing they did: unearned flattery in an instrumental relationship"
-        "%0ASuggestion: Drop the praise and state the offer: 'Fifty percent off hotels this week'")
+        "%0ASuggestion: Drop the praise and state the offer: '50%25 off'")  # the rewrite of this line
     assert lines[1].startswith(f"::notice file={escaped},line=2,col=1,endLine=2,endColumn=9,title=tone.shouting::")
     assert len(lines) == 2
 

@@ -39,7 +39,8 @@ def _chunks(rows: Iterator, size: int) -> Iterator[list]:
 def run_batch(*, messages: str, spec: JobSpec, recipients: str | None = None, output: str | None = None,
               resume: bool = False, chunk_size: int = 50_000, engine: str = "local", scheduler: str | None = None,
               workers: int = 2, fail_on: str = "warning", progress: Callable[[int], None] | None = None,
-              on_fault: Callable[[str, dict], None] | None = None) -> Summary:
+              on_fault: Callable[[str, dict], None] | None = None,
+              observer: Callable[[list[dict]], None] | None = None) -> Summary:
     """Run a batch job; rows go to `output` chunk by chunk, the summary is returned."""
     if recipients:
         templates = load_templates(messages, spec)
@@ -69,6 +70,8 @@ def run_batch(*, messages: str, spec: JobSpec, recipients: str | None = None, ou
             if writer:
                 writer.write(out)
             summary.add(out, faults)
+            if observer:  # e.g. the HTML report, counting as rows stream past
+                observer(out)
             for fault in faults:
                 if on_fault:
                     on_fault(table, fault)

@@ -1,0 +1,1 @@
+"""Where copywriters write: the language server (`msglint lsp`) and the playground (`msglint serve`)."""

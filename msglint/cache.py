@@ -25,6 +25,9 @@ from .hits import Hit
 FILE_NAME = "unit-results-v1.sqlite"
 
 
+MATCH_KINDS = ("block", "unit")  # the engine's kinds: hits of rules over a paragraph or a unit
+
+
 def default_cache_dir() -> Path:
     if os.environ.get("MSGLINT_CACHE_DIR"):
         return Path(os.environ["MSGLINT_CACHE_DIR"])
@@ -50,6 +53,14 @@ class ResultCache:
             self._warned = True
             reason = " ".join(str(exc).split()) or type(exc).__name__
             print(f"msglint: warning: result cache {self.path}: {what} ({reason})", file=sys.stderr)
+
+    def close(self) -> None:
+        if self._db is not None:
+            try:
+                self._db.close()
+            except sqlite3.Error:
+                pass
+        self._db = None
 
     def _bypass(self, exc: Exception) -> None:
         self._warn("cannot be used; running without it", exc)
@@ -96,7 +107,7 @@ class ResultCache:
                 self._bypass(exc)
         return self._db
 
-    def _valid(self, raw: str, text: str) -> list[Hit] | None:
+    def _valid(self, raw: str, text: str, check_rules: bool) -> list[Hit] | None:
         """The hits a row stores, or None when they are not what this cache writes for `text`."""
         try:
             rows = json.loads(raw)
@@ -112,7 +123,7 @@ class ResultCache:
             rule_id, start, end, sentence = row
             if not 0 <= sentence <= start <= end <= len(text):
                 return None
-            if self._rule_ids is not None and rule_id not in self._rule_ids:
+            if check_rules and self._rule_ids is not None and rule_id not in self._rule_ids:
                 return None
             hits.append(Hit(rule_id, start, end, sentence))
         return hits
@@ -122,6 +133,8 @@ class ResultCache:
         if db is None or not texts:
             return {}
         keys = {self.key(kind, text): text for text in texts}
+        # Rows of matcher hits name rules; other kinds (rewrite plans) name their own operations.
+        check_rules = kind in MATCH_KINDS
         found: dict[str, list[Hit]] = {}
         key_list = list(keys)
         try:
@@ -130,7 +143,7 @@ class ResultCache:
                 rows = db.execute(f"SELECT key, hits FROM units WHERE key IN ({','.join('?' * len(chunk))})", chunk)
                 for key, hits in rows:
                     text = keys.get(key) if isinstance(key, str) else None
-                    valid = self._valid(hits, text) if text is not None and isinstance(hits, str) else None
+                    valid = self._valid(hits, text, check_rules) if text is not None and isinstance(hits, str) else None
                     if valid is not None:
                         found[text] = valid
         except sqlite3.Error as exc:

@@ -92,9 +92,13 @@ def check(paths, relationship, customer_level, style, output_format, fail_on, in
         show_levels=len(inputs) == 1 if show_levels is None else show_levels,
         ruleset=ruleset,
     )
-    for result in linter.check((message, context) for message, context, _ in items):
-        config = explicit or config_for_message(result.path)
-        writer.add(policies[config.path].apply(result))
+    try:
+        for result in linter.check((message, context) for message, context, _ in items):
+            config = explicit or config_for_message(result.path)
+            writer.add(policies[config.path].apply(result))
+    finally:
+        if linter.cache is not None:
+            linter.cache.close()  # the next run in this process must see the file as it is on disk
     tally = writer.close()
     return EXIT_FINDINGS if tally.failing else EXIT_CLEAN
 

@@ -43,7 +43,7 @@ def parse_level(value: object, *, where: str) -> int | None:
     text = str(value).strip().lower()
     if text in ("", "unknown", "none"):
         return None
-    if text.isdigit():
+    if text.isascii() and text.isdigit():  # not int() of a superscript digit
         return parse_level(int(text), where=where)
     by_name = {name: number for number, name in LEVEL_NAMES.items()}
     if text in by_name:

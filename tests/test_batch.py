@@ -64,11 +64,11 @@ def test_rows_per_recipient_and_faults_with_row_numbers(run_cli, campaign, tmp_p
     ]
     assert result.stderr.splitlines() == [
         f"msglint: {recipients}: row 4: unknown template 'nope'",
-        f"msglint: {recipients}: row 5: unknown customer level 'gold' (use 1-6 or a name: 1 utility, 2 convenience, "
+        f"msglint: {recipients}: row 5: 'level': unknown customer level 'gold' (use 1-6 or a name: 1 utility, 2 convenience, "
         "3 feeling at ease, 4 personal recognition, 5 self-expression, 6 co-creation)",
     ]
     summary = json.loads(result.stdout)
-    assert summary["rows"] == 4 and summary["faults"] == 2
+    assert summary["rows_read"] == 6 and summary["rows"] == 4 and summary["faults"] == 2
     assert summary["overreached_by_recorded_level"] == {"1": 1, "2": 1}
     vip = next(t for t in summary["templates"] if t["template_id"] == "vip")
     assert vip["overreached"] == 1 and {f["rule"] for f in vip["findings"]} == {

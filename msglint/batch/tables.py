@@ -218,7 +218,7 @@ def _json_object(raw: bytes, line_number: int) -> dict | RowFault:
     except UnicodeDecodeError as exc:
         return RowFault(line_number, f"bytes that are not UTF-8 (byte {exc.start + 1} of the line)")
     try:
-        row = json.loads(text)
+        row = json.loads(text.rstrip("\r\n"))
     except json.JSONDecodeError as exc:
         return RowFault(line_number, f"not valid JSON ({exc.msg} at column {exc.colno})")
     except RecursionError:

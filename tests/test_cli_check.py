@@ -261,3 +261,35 @@ def test_documented_pipeline_names_stand_for_whichever_is_installed(monkeypatch)
     assert nlp.resolve_pipeline_name("en_core_web_sm") == "en_core_web_sm"
     with pytest.raises(MsglintError, match="'en_core_web_lg' is not installed"):
         nlp.resolve_pipeline_name("en_core_web_lg")
+
+
+PLACEHOLDER = __import__("re").compile(r"\{[a-z_]+\}")
+
+
+def test_rules_explain_and_sarif_read_placeholders_in_words(run_cli, ruleset):
+    listing = run_cli("rules").stdout
+    assert not PLACEHOLDER.search(listing)
+    overreach = next(line for line in listing.splitlines() if line.startswith("pyramid.overreach "))
+    assert overreach.endswith("Reaches for a level above the allowed band but the customer is at their recorded "
+                              "level; copy may reach the customer's level plus one at most")
+    as_json = {row["id"]: row for row in json.loads(run_cli("rules", "--format", "json").stdout)}
+    assert not any(PLACEHOLDER.search(row["message"]) for row in as_json.values())
+    assert as_json["directive.unknown-rule"]["message_template"] == ruleset.get("directive.unknown-rule").message
+    for rule in ruleset.rules:
+        assert not PLACEHOLDER.search(run_cli("explain", rule.id).stdout), rule.id
+    sarif = json.loads(run_cli("check", "--format", "sarif", str(HASKELL)).stdout)
+    for descriptor in sarif["runs"][0]["tool"]["driver"]["rules"]:
+        texts = [descriptor["shortDescription"]["text"], descriptor["fullDescription"]["text"], descriptor["help"]["text"]]
+        assert not any(PLACEHOLDER.search(text) for text in texts), descriptor["id"]
+
+
+def test_explain_takes_a_family_as_select_does(run_cli, ruleset):
+    result = run_cli("explain", "expressive")
+    assert result.exit_code == 0
+    family = sorted(rule.id for rule in ruleset.rules if rule.id.startswith("expressive."))
+    listed = [line.split()[0] for line in result.stdout.splitlines() if line.startswith("expressive.")]
+    assert listed == family
+    assert result.stdout.startswith(f"expressive: {len(family)} rules\n")
+    unknown = run_cli("explain", "expresive")
+    assert unknown.exit_code == 2 and unknown.stderr.startswith("msglint: error: unknown rule or family 'expresive' (")
+    assert unknown.stderr.count("\n") == 1

@@ -293,3 +293,24 @@ def test_explain_takes_a_family_as_select_does(run_cli, ruleset):
     unknown = run_cli("explain", "expresive")
     assert unknown.exit_code == 2 and unknown.stderr.startswith("msglint: error: unknown rule or family 'expresive' (")
     assert unknown.stderr.count("\n") == 1
+
+
+def test_text_output_shows_base64_and_rfc2047_text_decoded(run_cli, tmp_path):
+    import base64
+
+    def b64(text: str) -> str:
+        return base64.b64encode(text.encode()).decode()
+
+    mail = tmp_path / "offer.eml"
+    body = b64("Boots 20% off, all week long, in every shop.\nYou have been selected.\n")
+    mail.write_text(f"Subject: =?utf-8?B?{b64('Nicely done, here is your deal')}?=\nMIME-Version: 1.0\n"
+                    "Content-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: base64\n\n"
+                    f"{body[:40]}\n{body[40:]}\n")
+    lines = run_cli("check", "--no-cache", str(mail)).stdout.splitlines()
+    subject = next(i for i, line in enumerate(lines) if line.startswith(f"{mail}:1:10: warning expressive.unearned-praise"))
+    assert lines[subject + 1:subject + 3] == ["  1 | decoded: Nicely done, here is your deal",
+                                              "    |          " + "^" * len("Nicely done")]
+    body = next(i for i, line in enumerate(lines) if line.startswith(f"{mail}:6:1: error expressive.false-selection"))
+    assert lines[body + 1:body + 3] == ["  6 | decoded: You have been selected.",
+                                        "    |          " + "^" * len("You have been selected")]
+    assert not any("=?utf-8?" in line or "WW91" in line for line in lines)

@@ -10,7 +10,8 @@ import click
 from . import __version__
 from .context import RELATIONSHIPS, STYLES
 from .errors import MsglintError
-from .levels import LEVEL_NAMES
+from .levels import LEVEL_NAMES, parse_level
+from .readers import SUFFIXES as READ_SUFFIXES
 from .report import FORMATS as REPORT_FORMATS
 from .ruleset import SEVERITIES
 
@@ -37,7 +38,8 @@ def _rule_options(function):
     return function
 
 
-@cli.command()
+@cli.command(help=f"Check messages in files, directories (walked for {', '.join('*' + s for s in READ_SUFFIXES)}) "
+                  "or standard input (-).")
 @click.argument("paths", nargs=-1, metavar="PATH... | -")
 @click.option("--relationship", type=click.Choice(RELATIONSHIPS), help="Declared relationship (default: instrumental).")
 @click.option("--customer-level", metavar="LEVEL", help=f"Customer's recorded pyramid level: {LEVEL_CHOICES}.")
@@ -58,7 +60,6 @@ def _rule_options(function):
 @_rule_options
 def check(paths, relationship, customer_level, style, output_format, fail_on, input_format, selected, ignored,
           model, show_levels, no_cache, jobs, extra_rules, no_builtin_rules, config_path):
-    """Check messages in files, directories (*.txt, *.md) or standard input (-)."""
     from .api import build_linter, build_ruleset, iter_messages, settings_config, validate_inputs
     from .config import config_for_message
     from .context import parse_context_fields
@@ -67,8 +68,10 @@ def check(paths, relationship, customer_level, style, output_format, fail_on, in
     from .report import writer_for
 
     settings = settings_config(config_path)
-    given = {"relationship": relationship, "customer-level": customer_level, "style": style}
-    command_line = parse_context_fields({k: v for k, v in given.items() if v is not None}, where="--customer-level")
+    given = {"relationship": relationship, "style": style}  # click has checked both against their choices
+    command_line = parse_context_fields({k: v for k, v in given.items() if v is not None}, where="command line")
+    if customer_level is not None:
+        command_line["customer_level"] = parse_level(customer_level, where="--customer-level")
     fail_on = fail_on or settings.fail_on or "warning"
     inputs = expand_inputs(paths)
     ruleset = build_ruleset(settings, extra_rules, builtin=not no_builtin_rules, use_cache=not no_cache)

@@ -314,3 +314,23 @@ def test_text_output_shows_base64_and_rfc2047_text_decoded(run_cli, tmp_path):
     assert lines[body + 1:body + 3] == ["  6 | decoded: You have been selected.",
                                         "    |          " + "^" * len("You have been selected")]
     assert not any("=?utf-8?" in line or "WW91" in line for line in lines)
+
+
+@pytest.mark.parametrize("level, message", [
+    ("9", "--customer-level: customer level must be 1-6, not 9"),
+    ("gold", "--customer-level: unknown customer level 'gold' (use 1-6 or a name: "),
+])
+def test_bad_customer_level_is_one_clean_message(run_cli, level, message):
+    result = run_cli("check", "--customer-level", level, "-", stdin=b"Boots 20% off.\n")
+    assert result.exit_code == 2 and result.stdout == ""
+    assert result.stderr.startswith(f"msglint: error: {message}") and result.stderr.count("customer-level") == 1
+
+
+def test_check_help_lists_every_format_it_reads(run_cli):
+    from msglint.readers import SUFFIXES
+
+    result = run_cli("check", "--help")
+    assert result.exit_code == 0
+    text = " ".join(result.stdout.split())
+    for suffix in SUFFIXES:
+        assert f"*{suffix}" in text, suffix

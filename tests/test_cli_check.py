@@ -334,3 +334,17 @@ def test_check_help_lists_every_format_it_reads(run_cli):
     text = " ".join(result.stdout.split())
     for suffix in SUFFIXES:
         assert f"*{suffix}" in text, suffix
+
+
+def test_unknown_directive_findings_print_in_line_order(run_cli, tmp_path):
+    page = tmp_path / "vip.html"
+    page.write_text("<html><head><style>p { color: red; } /* pushes file offsets past display offsets */</style>"
+                    "</head><body>\n<!-- msglint-disable tone.shoutin -->\n<p>Nicely done! Boots too.</p>\n"
+                    "<!-- msglint-disable-next-line expressive.flatery -->\n<p>You have been selected.</p>\n</body></html>\n")
+    result, document = findings_of(run_cli, "--no-cache", str(page))
+    positions = [(f["line"], f["column"], f["rule"]) for f in document["files"][0]["findings"]]
+    assert positions == [(2, 1, "directive.unknown-rule"), (3, 4, "expressive.unearned-praise"),
+                         (4, 1, "directive.unknown-rule"), (5, 4, "expressive.false-selection")]
+    text = [line.split(": ")[0] for line in run_cli("check", "--no-cache", "--no-show-levels", str(page)).stdout.splitlines()
+            if line.startswith(str(page) + ":")]
+    assert text == [f"{page}:2:1", f"{page}:3:4", f"{page}:4:1", f"{page}:5:4"]

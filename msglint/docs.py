@@ -84,7 +84,7 @@ def explain(ruleset: RuleSet, selector: str) -> str:
         return explain_rule(ruleset.get(selector))
     covered = sorted((rule for rule in ruleset.rules if covers(selector, rule.id)), key=lambda r: r.id)
     if not covered:
-        raise MsglintError(f"unknown rule or family {selector!r} (families: {', '.join(families(ruleset))}; "
+        raise MsglintError(f"unknown rule {selector!r}, nor a family (families: {', '.join(families(ruleset))}; "
                            "see 'msglint rules')")
     width = max(len(rule.id) for rule in covered)
     title = f"{selector}: {len(covered)} rule{'s' if len(covered) != 1 else ''}"

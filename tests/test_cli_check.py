@@ -291,7 +291,7 @@ def test_explain_takes_a_family_as_select_does(run_cli, ruleset):
     assert listed == family
     assert result.stdout.startswith(f"expressive: {len(family)} rules\n")
     unknown = run_cli("explain", "expresive")
-    assert unknown.exit_code == 2 and unknown.stderr.startswith("msglint: error: unknown rule or family 'expresive' (")
+    assert unknown.exit_code == 2 and unknown.stderr.startswith("msglint: error: unknown rule 'expresive', nor a family (families: ")
     assert unknown.stderr.count("\n") == 1
 
 
@@ -348,3 +348,24 @@ def test_unknown_directive_findings_print_in_line_order(run_cli, tmp_path):
     text = [line.split(": ")[0] for line in run_cli("check", "--no-cache", "--no-show-levels", str(page)).stdout.splitlines()
             if line.startswith(str(page) + ":")]
     assert text == [f"{page}:2:1", f"{page}:3:4", f"{page}:4:1", f"{page}:5:4"]
+
+
+def test_excerpts_drop_sentence_punctuation_but_spans_keep_it(run_cli):
+    result, document = findings_of(run_cli, "--no-cache", "-", stdin="Great news! Boots 20% off, friend. Wow!!!\n".encode())
+    found = {f["rule"]: (f["column"], f["end_column"], f["excerpt"]) for f in document["files"][0]["findings"]}
+    assert found["expressive.manufactured-affirmation"] == (1, 12, "Great news")  # the span still ends after "!"
+    assert found["tone.exclamation-run"] == (39, 42, "!!!")  # all punctuation: quoted whole
+    text = run_cli("check", "--no-cache", "-", stdin=b"Great news! Boots 20% off.\n").stdout.splitlines()
+    caret = next(i for i, line in enumerate(text) if "expressive.manufactured-affirmation" in line) + 2
+    assert text[caret] == "    | " + "^" * len("Great news!")
+
+
+def test_excerpt_trimming_keeps_inner_punctuation_quotes_and_brackets():
+    from msglint.excerpts import excerpt_of
+
+    assert excerpt_of(", friend.") == "friend"
+    assert excerpt_of("Yes. Correct. Confirmed.") == "Yes. Correct. Confirmed"
+    assert excerpt_of("\u201cVIP\u201d access!") == "\u201cVIP\u201d access"
+    assert excerpt_of("(just for you)") == "(just for you)"
+    assert excerpt_of("?!") == "?!"
+    assert excerpt_of("We miss\n you\u2026") == "We miss you"

@@ -422,3 +422,29 @@ def test_resume_refuses_a_file_it_did_not_write_and_leaves_it_alone(run_cli, cam
                      "--output", str(recipients))
     assert result.exit_code == 2 and recipients.read_bytes() == before
     assert result.stderr == f"msglint: error: {recipients}: the output would overwrite an input table\n"
+
+
+def test_parquet_output_keeps_one_schema_when_a_first_chunk_has_only_unknown_levels(tmp_path, campaign):
+    import pyarrow.parquet
+
+    templates, _ = campaign
+    recipients = write_csv(tmp_path / "r.csv", [{"id": "a", "template_id": "vip", "level": ""},
+                                                {"id": 2, "template_id": "vip", "level": "1"}])
+    output = tmp_path / "out.parquet"
+    run_batch(messages=str(templates), recipients=str(recipients), spec=JobSpec(template_column="template_id"),
+              output=str(output), chunk_size=1)
+    table = pyarrow.parquet.read_table(output)
+    assert [(r["recipient_id"], r["recorded_level"], r["overreach"]) for r in table.to_pylist()] == [
+        ("a", None, False), ("2", 1, True)]
+    assert str(table.schema.field("recorded_level").type) == "int64"
+
+
+def test_parquet_output_of_no_rows_is_an_empty_table(tmp_path, campaign):
+    import pyarrow.parquet
+
+    templates, _ = campaign
+    recipients = write_csv(tmp_path / "r.csv", [{"id": "a", "template_id": "nope", "level": "1"}])
+    output = tmp_path / "out.parquet"
+    summary = run_batch(messages=str(templates), recipients=str(recipients), spec=JobSpec(template_column="template_id"),
+                        output=str(output))
+    assert summary.faults == 1 and pyarrow.parquet.read_table(output).num_rows == 0

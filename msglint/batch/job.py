@@ -119,6 +119,8 @@ def text_value(value, name: str, problem: str) -> str:
     """A string the output can hold (UTF-8), else a fault naming the field."""
     if not isinstance(value, str):
         raise MsglintError(problem)
+    if value.isascii():
+        return value
     try:
         value.encode("utf-8")
     except UnicodeEncodeError as exc:
@@ -178,11 +180,15 @@ def process_chunk(rows: list, spec: JobSpec, templates: dict | None) -> tuple[li
             faults.append({"row": number, "problem": clip(exc)})
     analyses = templates if templates is not None else _analyses_for([t for *_, t in parsed], spec)
     out = []
+    verdicts: dict = {}  # (template, level) -> for_level(): a chunk has few distinct pairs
     for number, recipient, template_id, level, _ in parsed:
         analysis = analyses[template_id]
-        overreach, rules = analysis.for_level(level)
+        verdict = verdicts.get((template_id, level))
+        if verdict is None:
+            verdict = verdicts[(template_id, level)] = analysis.for_level(level)
+        overreach, rules = verdict
         out.append({"row": number, "recipient_id": recipient, "template_id": template_id, "recorded_level": level,
-                    "detected_level": analysis.detected_level, "overreach": overreach, "rules": rules})
+                    "detected_level": analysis.detected_level, "overreach": overreach, "rules": list(rules)})
     return out, faults
 
 

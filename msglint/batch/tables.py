@@ -81,7 +81,7 @@ def iter_rows(path: str) -> Iterator[tuple[int, dict | RowFault]]:
 
 def scan_table(path: str) -> None:
     """Read the whole table once, so that a problem with the whole file stops the run before
-    anything is written. JSONL has none after its first line (every line stands alone)."""
+    anything is written. JSONL has no such problem: every line stands alone."""
     if table_format(path) != "jsonl":
         for _ in iter_rows(path):
             pass
@@ -130,7 +130,8 @@ def _csv_records(lines: Iterator[tuple[int, str, int | None]]) -> Iterator[_Reco
     closed, text after a closing quote) is reported as a broken record starting on its first line,
     and reading starts again on the line after it: the rows it would have swallowed are read."""
     replay: deque[tuple[int, str, int | None]] = deque()
-    consumed: list[tuple[int, str, int | None]] = []
+    consumed: list[tuple[int, str, int | None]] = []  # the lines of the record being read
+    undecodable = [False]  # whether any of them had bytes that are not UTF-8
 
     def feed():
         while True:
@@ -141,22 +142,28 @@ def _csv_records(lines: Iterator[tuple[int, str, int | None]]) -> Iterator[_Reco
                 if item is None:
                     return
             consumed.append(item)
+            if item[2] is not None:
+                undecodable[0] = True
             yield item[1]
 
     while True:
         reader = csv.reader(feed(), strict=True)
         try:
             for fields in reader:
-                record_lines, consumed[:] = list(consumed), []
-                if not fields:  # a blank line, not a row
-                    continue
-                bad = next(((n, b) for n, _, b in record_lines if b is not None), None)
-                yield _Record(record_lines[0][0], record_lines[-1][0], fields, None, bad)
+                first, last = consumed[0][0], consumed[-1][0]
+                bad = None
+                if undecodable[0]:
+                    bad = next((n, b) for n, _, b in consumed if b is not None)
+                    undecodable[0] = False
+                consumed.clear()
+                if fields:  # else a blank line, not a row
+                    yield _Record(first, last, fields, None, bad)
             return
         except csv.Error as error:
-            record_lines, consumed[:] = list(consumed), []
-            first = record_lines[0][0]
-            yield _Record(first, record_lines[-1][0], None, _csv_problem(error), None)
+            record_lines = consumed[:]
+            consumed.clear()
+            undecodable[0] = False
+            yield _Record(record_lines[0][0], record_lines[-1][0], None, _csv_problem(error), None)
             replay.extendleft(reversed(record_lines[1:]))  # resynchronise on the line after the broken record's start
 
 

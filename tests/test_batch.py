@@ -448,3 +448,22 @@ def test_parquet_output_of_no_rows_is_an_empty_table(tmp_path, campaign):
     summary = run_batch(messages=str(templates), recipients=str(recipients), spec=JobSpec(template_column="template_id"),
                         output=str(output))
     assert summary.faults == 1 and pyarrow.parquet.read_table(output).num_rows == 0
+
+
+def test_unreadable_inputs_and_unwritable_outputs_are_one_line_errors(run_cli, campaign, tmp_path):
+    templates, recipients = campaign
+    base = ("batch", "--messages", str(templates), "--recipients")
+    cases = [
+        ((*base, str(tmp_path), "--on", "template_id"), f"{tmp_path}: not a regular file"),
+        ((*base, str(recipients), "--on", "template_id", "--output", str(tmp_path / "no" / "out.csv")),
+         f"{tmp_path / 'no' / 'out.csv'}: no such directory for the output"),
+        ((*base, str(recipients), "--on", "template_id", "--output", str(tmp_path)),
+         f"{tmp_path}: unknown table format"),
+    ]
+    empty = tmp_path / "empty.csv"
+    empty.write_text("")
+    cases.append(((*base, str(empty), "--on", "template_id"), f"{empty}: empty table (no header row)"))
+    for args, message in cases:
+        result = run_cli(*args)
+        assert result.exit_code == 2 and result.stdout == "", args
+        assert result.stderr.startswith(f"msglint: error: {message}") and result.stderr.count("\n") == 1, result.stderr

@@ -56,6 +56,8 @@ def run_batch(*, messages: str, spec: JobSpec, recipients: str | None = None, ou
         raise MsglintError(f"unknown engine {engine!r} (use local or dask)")
     if output and any(Path(output).resolve() == Path(given).resolve() for given in (messages, recipients) if given):
         raise MsglintError(f"{output}: the output would overwrite an input table")
+    if output and not Path(output).resolve().parent.is_dir():
+        raise MsglintError(f"{output}: no such directory for the output")
     if recipients:
         templates = load_templates(messages, spec)
         table = recipients

@@ -67,15 +67,21 @@ class RowWriter:
             self._partial = Path(f"{path}.partial")
             self._parquet_writer = None
             return
-        has_header = False
+        try:
+            self._open(resume, on_kept_row or (lambda row: None))
+        except OSError as exc:
+            raise MsglintError(f"{path}: cannot write the output: {exc.strerror or exc}") from None
+
+    def _open(self, resume: bool, on_kept_row: KeptRow) -> None:
+        path, has_header = self.path, False
         if resume and Path(path).is_file():
-            keep, has_header = self._complete_prefix(on_kept_row or (lambda row: None))
+            keep, has_header = self._complete_prefix(on_kept_row)
             if keep < Path(path).stat().st_size:
                 with open(path, "r+b") as handle:
                     handle.truncate(keep)
         self._handle = open(path, "a" if resume else "w", newline="", encoding="utf-8")
         if self.kind == "csv":
-            self._csv = csv.DictWriter(self._handle, fieldnames=columns, extrasaction="ignore")
+            self._csv = csv.DictWriter(self._handle, fieldnames=self.columns, extrasaction="ignore")
             if not has_header:
                 self._csv.writeheader()
                 self._handle.flush()
@@ -150,6 +156,12 @@ class RowWriter:
     def write(self, rows: list[dict]) -> None:
         if not rows:
             return
+        try:
+            self._write(rows)
+        except OSError as exc:
+            raise MsglintError(f"{self.path}: cannot write the output: {exc.strerror or exc}") from None
+
+    def _write(self, rows: list[dict]) -> None:
         if self.kind == "parquet":
             pyarrow = _pyarrow()
             schema = _parquet_schema(pyarrow, self.columns)
@@ -171,6 +183,12 @@ class RowWriter:
         return self._parquet_writer
 
     def close(self) -> None:
+        try:
+            self._close()
+        except OSError as exc:
+            raise MsglintError(f"{self.path}: cannot write the output: {exc.strerror or exc}") from None
+
+    def _close(self) -> None:
         if self.kind == "parquet":
             self._parquet_writer_for(_parquet_schema(_pyarrow(), self.columns)).close()  # no rows: an empty table
             os.replace(self._partial, self.path)

@@ -68,15 +68,24 @@ def iter_rows(path: str) -> Iterator[tuple[int, dict | RowFault]]:
 
     Raises MsglintError for what spoils the whole file: no header, a CSV whose row boundaries
     cannot be recovered, an unreadable Parquet file."""
-    if not Path(path).is_file():
-        raise MsglintError(f"{path}: no such file")
+    _require_file(path)
     kind = table_format(path)
-    if kind == "csv":
-        yield from _csv_rows(path)
-    elif kind == "jsonl":
-        yield from _jsonl_rows(path)
-    else:
-        yield from _parquet_rows(path)
+    try:
+        if kind == "csv":
+            yield from _csv_rows(path)
+        elif kind == "jsonl":
+            yield from _jsonl_rows(path)
+        else:
+            yield from _parquet_rows(path)
+    except OSError as exc:
+        raise MsglintError(f"{path}: cannot read: {exc.strerror or exc}") from None
+
+
+def _require_file(path: str) -> None:
+    if not Path(path).exists():
+        raise MsglintError(f"{path}: no such file")
+    if not Path(path).is_file():
+        raise MsglintError(f"{path}: not a regular file")
 
 
 def scan_table(path: str) -> None:
@@ -257,11 +266,13 @@ def _parquet_rows(path: str) -> Iterator[tuple[int, dict | RowFault]]:
 
 def table_columns(path: str) -> list[str] | None:
     """The columns every row has (CSV header, Parquet schema), or None for JSONL."""
-    if not Path(path).is_file():
-        raise MsglintError(f"{path}: no such file")
+    _require_file(path)
     kind = table_format(path)
     if kind == "csv":
-        return _csv_header(path, _csv_records(_physical_lines(path)))
+        try:
+            return _csv_header(path, _csv_records(_physical_lines(path)))
+        except OSError as exc:
+            raise MsglintError(f"{path}: cannot read: {exc.strerror or exc}") from None
     if kind == "parquet":
         try:
             return list(_pyarrow().parquet.ParquetFile(path).schema_arrow.names)

@@ -11,11 +11,11 @@ from __future__ import annotations
 import itertools
 import sys
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
+from typing import Callable, Iterator
 
 from ..errors import MsglintError
 from .engines import dask_engine, local_engine
-from .job import OUTPUT_COLUMNS, JobSpec, Summary, TextAnalysis, key_value, text_value, analyse_texts, process_chunk
+from .job import OUTPUT_COLUMNS, JobSpec, Summary, TextAnalysis, analyse_texts, key_value, process_chunk, text_value
 from .output import RowWriter
 from .tables import RowFault, clip, iter_rows, require_columns, scan_table
 

@@ -10,7 +10,8 @@ import click
 from . import __version__
 from .context import RELATIONSHIPS, STYLES
 from .errors import MsglintError
-from .levels import LEVEL_NAMES
+from .levels import LEVEL_NAMES, parse_level
+from .readers import SUFFIXES as READ_SUFFIXES
 from .report import FORMATS as REPORT_FORMATS
 from .ruleset import SEVERITIES
 
@@ -37,7 +38,8 @@ def _rule_options(function):
     return function
 
 
-@cli.command()
+@cli.command(help=f"Check messages in files, directories (walked for {', '.join('*' + s for s in READ_SUFFIXES)}) "
+                  "or standard input (-).")
 @click.argument("paths", nargs=-1, metavar="PATH... | -")
 @click.option("--relationship", type=click.Choice(RELATIONSHIPS), help="Declared relationship (default: instrumental).")
 @click.option("--customer-level", metavar="LEVEL", help=f"Customer's recorded pyramid level: {LEVEL_CHOICES}.")
@@ -59,7 +61,6 @@ def _rule_options(function):
 @_rule_options
 def check(paths, relationship, customer_level, style, output_format, fail_on, input_format, selected, ignored,
           model, show_levels, no_cache, jobs, show_diff, extra_rules, no_builtin_rules, config_path):
-    """Check messages in files, directories (*.txt, *.md) or standard input (-)."""
     from .api import build_linter, build_ruleset, iter_messages, settings_config, validate_inputs
     from .config import config_for_message
     from .context import parse_context_fields
@@ -68,8 +69,10 @@ def check(paths, relationship, customer_level, style, output_format, fail_on, in
     from .report import writer_for
 
     settings = settings_config(config_path)
-    given = {"relationship": relationship, "customer-level": customer_level, "style": style}
-    command_line = parse_context_fields({k: v for k, v in given.items() if v is not None}, where="--customer-level")
+    given = {"relationship": relationship, "style": style}  # click has checked both against their choices
+    command_line = parse_context_fields({k: v for k, v in given.items() if v is not None}, where="command line")
+    if customer_level is not None:
+        command_line["customer_level"] = parse_level(customer_level, where="--customer-level")
     fail_on = fail_on or settings.fail_on or "warning"
     inputs = expand_inputs(paths)
     ruleset = build_ruleset(settings, extra_rules, builtin=not no_builtin_rules, use_cache=not no_cache)
@@ -117,39 +120,36 @@ def list_rules(output_format, extra_rules, no_builtin_rules, config_path):
     import json
 
     from .api import build_ruleset, settings_config
+    from .docs import in_words, rule_line
 
     ruleset = build_ruleset(settings_config(config_path), extra_rules, builtin=not no_builtin_rules)
     rules = sorted(ruleset.rules, key=lambda r: r.id)
     if output_format == "json":
         rows = [
             {"id": r.id, "category": r.category, "severity": r.severity, "level": r.level,
-             "applies_when": {k: list(v) for k, v in r.applies_when.items()}, "message": r.message,
-             "classes": list(r.classes)}
+             "applies_when": {k: list(v) for k, v in r.applies_when.items()}, "message": in_words(r.message),
+             "message_template": r.message, "classes": list(r.classes)}
             for r in rules
         ]
         click.echo(json.dumps(rows, indent=2))
         return EXIT_CLEAN
     width = max(len(r.id) for r in rules)
     for r in rules:
-        severity = r.severity or "-"
-        level = f"L{r.level}" if r.level else "  "
-        click.echo(f"{r.id:<{width}}  {r.category:<10} {severity:<7} {level}  {r.message}")
+        click.echo(rule_line(r, width))
     return EXIT_CLEAN
 
 
 @cli.command()
-@click.argument("rule_id", metavar="RULE")
+@click.argument("selector", metavar="RULE|FAMILY")
 @_rule_options
-def explain(rule_id, extra_rules, no_builtin_rules, config_path):
-    """Show one rule's documentation, examples and word classes, or one word class's words."""
+def explain(selector, extra_rules, no_builtin_rules, config_path):
+    """Show one rule's documentation, examples and word classes, the rules of a family (expressive,
+    tone), or one word class's words."""
     from .api import build_ruleset, settings_config
-    from .docs import explain_class, explain_rule
+    from .docs import explain as explain_selector
 
     ruleset = build_ruleset(settings_config(config_path), extra_rules, builtin=not no_builtin_rules)
-    if rule_id in ruleset.classes and rule_id not in ruleset.ids:
-        click.echo(explain_class(ruleset.classes[rule_id]))
-        return EXIT_CLEAN
-    click.echo(explain_rule(ruleset.get(rule_id), ruleset.classes))
+    click.echo(explain_selector(ruleset, selector))
     return EXIT_CLEAN
 
 

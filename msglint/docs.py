@@ -1,11 +1,42 @@
-"""Rule documentation, generated from the rule definitions (What it flags / Why / Example / Use instead)."""
+"""Rule documentation, generated from the rule definitions (What it flags / Why / Example / Use instead).
+
+A rule's message and suggestion are templates filled per finding ({level}, {selector}); where no
+finding is at hand (`msglint rules`, `explain`, SARIF rule descriptors) they are read in words.
+"""
 
 from __future__ import annotations
 
+import re
 import textwrap
 
+from .directives import covers
+from .errors import MsglintError
 from .levels import level_name
-from .ruleset import Rule
+from .ruleset import Rule, RuleSet
+
+# What each placeholder stands for when no finding fills it.
+_IN_WORDS = {
+    "level": "a level above the allowed band",
+    "customer_level": "their recorded level",
+    "max_level": "the customer's level plus one",
+    "max_level_example": "an example of copy at that level",
+    "selector": "an unknown rule",
+}
+_LEVEL_WITH_NAME = re.compile(r"level \{([a-z_]+)\} \(\{\1_name\}\)")  # "level {x} ({x_name})" as one phrase
+_QUOTED = re.compile(r"'\{([a-z_]+)\}'")
+_PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")  # as msglint.engine.render fills them
+
+
+def in_words(template: str) -> str:
+    """A message or suggestion template with its placeholders read generically."""
+
+    def words(match: re.Match) -> str:
+        name = match.group(1)
+        return _IN_WORDS.get(name, f"<{name.replace('_', ' ')}>")
+
+    for pattern in (_LEVEL_WITH_NAME, _QUOTED, _PLACEHOLDER):
+        template = pattern.sub(words, template)
+    return template
 
 
 def _example_line(example) -> str:
@@ -48,14 +79,41 @@ def explain_rule(rule: Rule, classes: dict | None = None) -> str:
     sections = [
         "\n".join(header),
         "\n".join(facts),
-        "What it flags\n" + textwrap.fill(rule.description or rule.message, 100),
+        "What it flags\n" + textwrap.fill(in_words(rule.description or rule.message), 100),
         "Why it matters\n" + textwrap.fill(rule.why, 100),
     ]
     if rule.suggest:
-        sections.append("Use instead\n" + textwrap.fill(rule.suggest, 100))
+        sections.append("Use instead\n" + textwrap.fill(in_words(rule.suggest), 100))
     if rule.classes and classes:
         sections.append("Word classes it uses (msglint explain CLASS lists every word)\n" + _class_lines(rule, classes))
     verb = "fire" if rule.reports_findings else "count as evidence"
     sections.append(f"Examples that {verb}\n" + "\n".join(_example_line(e) for e in rule.flag_examples))
     sections.append("Examples that do not\n" + "\n".join(_example_line(e) for e in rule.pass_examples))
     return "\n\n".join(sections)
+
+
+def rule_line(rule: Rule, width: int) -> str:
+    """One line of `msglint rules`: id, category, severity, level, message."""
+    level = f"L{rule.level}" if rule.level else "  "
+    return f"{rule.id:<{width}}  {rule.category:<10} {rule.severity or '-':<7} {level}  {in_words(rule.message)}"
+
+
+def families(ruleset: RuleSet) -> list[str]:
+    return sorted({rule.id.split(".")[0] for rule in ruleset.rules})
+
+
+def explain(ruleset: RuleSet, selector: str) -> str:
+    """One rule's documentation, a word class's words, or for a family (as --select takes it) the
+    rules it covers."""
+    if selector in ruleset.ids:
+        return explain_rule(ruleset.get(selector), ruleset.classes)
+    if selector in ruleset.classes:
+        return explain_class(ruleset.classes[selector])
+    covered = sorted((rule for rule in ruleset.rules if covers(selector, rule.id)), key=lambda r: r.id)
+    if not covered:
+        raise MsglintError(f"unknown rule {selector!r}, nor a family (families: {', '.join(families(ruleset))}; "
+                           "see 'msglint rules')")
+    width = max(len(rule.id) for rule in covered)
+    title = f"{selector}: {len(covered)} rule{'s' if len(covered) != 1 else ''}"
+    return "\n".join([title, "=" * len(title), *(rule_line(rule, width) for rule in covered), "",
+                      f"'msglint explain {covered[0].id}' documents one of them."])

@@ -24,6 +24,7 @@ from .message import Message
 from .pyramid import detected_level, highest_allowed, overreaching
 from .rewrite import attach_rewrites
 from .directives import front_matter_disables
+from .excerpts import excerpt_of
 from .suppress import is_suppressed, unknown_selectors
 from .ruleset import Rule, RuleSet
 from .units import split_blocks, split_units
@@ -195,8 +196,7 @@ def _locate(message: Message, start: int, end: int) -> Location:
     original_start, original_end = message.original_span(start, end)
     line, column = message.line_column(original_start)
     end_line, end_column = message.line_column(original_end)
-    excerpt = " ".join(message.display[start:end].split())
-    return Location(start, end, line, column, end_line, end_column, excerpt)
+    return Location(start, end, line, column, end_line, end_column, excerpt_of(message.display[start:end]))
 
 
 def _directive_location(message: Message, directive) -> Location:

@@ -61,7 +61,10 @@ class Finding:
     fix: Fix | None = None
 
     def sort_key(self) -> tuple:
-        return (self.location.start, self.location.end, self.rule)
+        # Positions in the file first: a directive's offsets are the file's, a match's are the display
+        # text's, so offsets alone would put directives out of line order in HTML and e-mail.
+        loc = self.location
+        return (loc.line, loc.column, loc.end_line, loc.end_column, loc.start, loc.end, self.rule)
 
     def as_dict(self) -> dict:
         return {

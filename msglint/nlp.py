@@ -22,6 +22,8 @@ def resolve_pipeline_name(requested: str | None) -> str:
     if requested:
         if _is_installed(requested) or Path(requested).is_dir():
             return requested
+        if requested.replace("-", "_") in DEFAULT_PIPELINES:  # one pipeline under two names: either will do
+            return resolve_pipeline_name(None)
         raise MsglintError(f"spaCy pipeline {requested!r} is not installed (pip install it, or fix 'model' in config)")
     for name in DEFAULT_PIPELINES:
         if _is_installed(name):

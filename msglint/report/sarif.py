@@ -14,6 +14,7 @@ from collections import Counter
 from urllib.parse import quote
 
 from .. import __version__
+from ..docs import in_words
 from ..findings import Result
 from ..ruleset import RuleSet
 from . import Tally
@@ -24,13 +25,14 @@ FINGERPRINT = "msglintFingerprint/v1"
 
 
 def _rule_descriptor(rule) -> dict:
-    help_text = f"{rule.why}\n\nUse instead: {rule.suggest}" if rule.suggest else rule.why
+    suggest = in_words(rule.suggest) if rule.suggest else None
+    help_text = f"{rule.why}\n\nUse instead: {suggest}" if suggest else rule.why
     return {
         "id": rule.id,
         "name": "".join(part.capitalize() for part in rule.id.replace(".", "-").split("-")),
-        "shortDescription": {"text": rule.message},
-        "fullDescription": {"text": rule.description or rule.message},
-        "help": {"text": help_text, "markdown": f"{rule.why}\n\n**Use instead:** {rule.suggest or ''}"},
+        "shortDescription": {"text": in_words(rule.message)},
+        "fullDescription": {"text": in_words(rule.description or rule.message)},
+        "help": {"text": help_text, "markdown": f"{rule.why}\n\n**Use instead:** {suggest or ''}"},
         "defaultConfiguration": {"level": LEVELS[rule.severity or "info"]},
         "properties": {"category": rule.category, "tags": [rule.category], "pyramidLevel": rule.level},
     }

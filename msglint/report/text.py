@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import click
 
-from ..findings import Finding, Result
+from ..findings import Finding, Location, Result
 from ..levels import level_name
+from ..message import Message
 from ..ruleset import SEVERITIES
 from . import Tally
 
@@ -23,6 +24,27 @@ def _caret(line_text: str, finding: Finding) -> list[str]:
     return [
         f"  {loc.line} | {line_text}",
         f"  {gutter} | {' ' * (loc.column - 1)}{'^' * max(width, 1)}",
+    ]
+
+
+def _encoded_as_a_whole(message: Message, loc: Location) -> bool:
+    """Whether the finding's characters all stand for one encoded unit in the file (a base64 body,
+    an RFC 2047 header), so that the file's line under a caret would show no words at all."""
+    origin = message.origin
+    return origin is not None and loc.end - loc.start > 1 and origin.start(loc.start) == origin.start(loc.end - 1)
+
+
+def _decoded_caret(message: Message, finding: Finding) -> list[str]:
+    """The decoded line holding the finding, with the caret under its words."""
+    loc = finding.location
+    line_start = message.display.rfind("\n", 0, loc.start) + 1
+    line_end = message.display.find("\n", loc.end)
+    decoded = message.display[line_start: line_end if line_end >= 0 else len(message.display)].rstrip("\r")
+    label, gutter = "decoded: ", " " * len(str(loc.line))
+    width = min(loc.end, line_start + len(decoded)) - loc.start
+    return [
+        f"  {loc.line} | {label}{decoded}",
+        f"  {gutter} | {' ' * (len(label) + loc.start - line_start)}{'^' * max(width, 1)}",
     ]
 
 
@@ -49,7 +71,10 @@ class TextWriter:
             if self.colour:
                 severity = click.style(severity, fg=_COLOURS[severity], bold=True)
             out.append(f"{result.path}:{loc.line}:{loc.column}: {severity} {finding.rule} {finding.message}")
-            out.extend(_caret(result.message.line_text(loc.line), finding))
+            if _encoded_as_a_whole(result.message, loc):
+                out.extend(_decoded_caret(result.message, finding))
+            else:
+                out.extend(_caret(result.message.line_text(loc.line), finding))
             out.append(f"  = suggestion: {finding.suggestion}")
         if out:
             self.stream.write("\n".join(out) + "\n")

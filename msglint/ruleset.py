@@ -128,7 +128,7 @@ def _yaml_files(folder: Path) -> list[Path]:
     found: list[Path] = []
     for where in (folder / "classes", folder):
         if where.is_dir():
-            found += sorted(p for p in where.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
+            found += sorted(p for p in where.iterdir() if p.suffix in (".yaml", ".yml") and not p.is_dir())
     return found
 
 

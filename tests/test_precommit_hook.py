@@ -119,7 +119,7 @@ def test_readme_local_hook_works_as_written(marketing_repo, hook_env):
 def test_readme_hosted_hook_rev_is_pinned_by_autoupdate(marketing_repo, hook_env, tmp_path):
     hosted = tmp_path / "msglint-host"
     subprocess.run(["git", "clone", "-q", "--no-local", str(REPO), str(hosted)], env=hook_env, check=True)
-    subprocess.run(["git", "branch", "-f", "main", "HEAD"], cwd=hosted, env=hook_env, check=True)
+    subprocess.run(["git", "checkout", "-q", "-B", "main"], cwd=hosted, env=hook_env, check=True)  # whatever branch was cloned
     document = readme_precommit_blocks()[1]
     assert document["repos"][0]["rev"] == "main"
     document["repos"][0]["repo"] = str(hosted)

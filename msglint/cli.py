@@ -202,7 +202,7 @@ def evaluate(data, output_format, group_by, show_errors, model, extra_rules, no_
 @click.option("--text-column", default="text", show_default=True, metavar="COLUMN")
 @click.option("--id-column", default="id", show_default=True, metavar="COLUMN", help="Recipient or message id.")
 @click.option("--level-column", default="level", show_default=True, metavar="COLUMN",
-              help="Recorded pyramid level: 1-6 or a name; empty means unknown.")
+              help="Recorded pyramid level: 1-6 or a name; an empty value means unknown, a row without the field is a fault.")
 @click.option("--output", metavar="PATH", help="One row per recipient: .jsonl, .csv or .parquet.")
 @click.option("--resume", is_flag=True, help="Continue an interrupted run: keep complete rows, skip their input.")
 @click.option("--relationship", type=click.Choice(RELATIONSHIPS), default="instrumental", show_default=True)

@@ -232,3 +232,56 @@ def test_a_run_torn_anywhere_resumes_to_the_same_output(rows, suffix, where, inp
         assert torn.read_bytes() == data
         assert (resumed.rows_read, resumed.rows, resumed.faults) == (whole.rows_read, whole.rows, whole.faults)
         assert resumed.as_dict()["templates"] == whole.as_dict()["templates"]
+
+
+# -- the failures of the 2026-11-22 fuzz run, by name --------------------------------------------
+
+HEADER = b"id,template_id,level\n"
+REGRESSIONS = {
+    "bytes that are not UTF-8": (".csv", HEADER + b"a,vip,1\nb,v\xe9p,1\nc,plain,2\n", 1),
+    "a CSV field over the size limit": (".csv", HEADER + b"a,vip,1\nb," + b"v" * 140_000 + b",1\nc,plain,2\n", 1),
+    "a superscript digit as a level": (".csv", HEADER + "a,vip,1\nb,vip,\u00b2\nc,plain,2\n".encode(), 1),
+    "an unterminated quote folding the rows after it": (
+        ".csv", HEADER + b"".join(b"c%d,vip,2\n" % i if i != 9 else b'c9,"vip,2\n' for i in range(1, 1001)), 1),
+    "a row without its level field": (".csv", HEADER + b"a,vip,1\nb,vip\nc,plain,2\n", 1),
+    "an extra field": (".csv", HEADER + b"a,vip,1\nb,vip,1,x\nc,plain,2\n", 1),
+    "a lone surrogate in JSONL text": (
+        ".jsonl", b'{"id": "a", "template_id": "vip", "level": 1}\n{"id": "b\\ud800", "template_id": "vip", "level": 1}\n'
+        b'{"id": "c", "template_id": "plain", "level": 2}\n', 1),
+    "deeply nested JSON": (
+        ".jsonl", b'{"id": "a", "template_id": "vip", "level": 1}\n' + b'{"id": ' * 50_000 + b"\n"
+        b'{"id": "c", "template_id": "plain", "level": 2}\n', 1),
+}
+
+
+@pytest.mark.parametrize("name", sorted(REGRESSIONS))
+def test_named_regression(name):
+    suffix, data, faults = REGRESSIONS[name]
+    holder, folder = workspace()
+    with holder:
+        table = folder / f"recipients{suffix}"
+        table.write_bytes(data)
+        summary = check_contract(folder, table, folder / "out.csv")
+        assert summary is not None and summary["faults"] == faults
+
+
+def test_named_regression_mixed_types_in_parquet():
+    import pyarrow
+    import pyarrow.parquet
+
+    holder, folder = workspace()
+    with holder:
+        table = folder / "recipients.parquet"
+        pyarrow.parquet.write_table(pyarrow.table({
+            "id": ["a", "b", "c"], "template_id": ["vip", "vip", "plain"],
+            "level": pyarrow.array([None, [1], [2]], pyarrow.list_(pyarrow.int64()))}), table)
+        summary = check_contract(folder, table, folder / "out.parquet.jsonl")
+        assert summary is not None and (summary["rows"], summary["faults"]) == (1, 2)
+
+
+def test_named_regression_corrupt_parquet():
+    holder, folder = workspace()
+    with holder:
+        table = folder / "recipients.parquet"
+        table.write_bytes(b"PAR1\x15\x00\x15\x00PAR1")
+        assert check_contract(folder, table, folder / "out.jsonl") is None

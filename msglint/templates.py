@@ -31,16 +31,18 @@ def _placeholder(text: str) -> str:
     return PLACEHOLDER_WORD + " " * (len(text) - len(PLACEHOLDER_WORD))
 
 
-_ANY_CONTROL = re.compile("|".join(opener.pattern for opener, _ in _CONTROL))
+def _openers(alternatives) -> re.Pattern:
+    return re.compile("|".join(opener.pattern for opener, _ in alternatives))
 
 
 def _control_spans(text: str) -> list[tuple[int, int]]:
     """What `{%.*?%}|{#.*?#}|...` (DOTALL) finds, in one linear pass."""
     closers = {closer: next_of(text, closer) for _, closer in _CONTROL}
+    alternatives, openers = _CONTROL, _openers(_CONTROL)
     spans, position = [], 0
-    while (candidate := _ANY_CONTROL.search(text, position)) is not None:
+    while (candidate := openers.search(text, position)) is not None:
         start = candidate.start()
-        for opener, closer in _CONTROL:
+        for opener, closer in alternatives:
             opened = opener.match(text, start)
             if opened:
                 end = closers[closer](opened.end())
@@ -48,6 +50,11 @@ def _control_spans(text: str) -> list[tuple[int, int]]:
                     spans.append((start, end + len(closer)))
                     position = end + len(closer)
                     break
+                # No such closer after here: this kind of tag cannot close again; stop looking for it.
+                alternatives = tuple(alt for alt in alternatives if alt[1] != closer)
+                if not alternatives:
+                    return spans
+                openers = _openers(alternatives)
         else:
             position = start + 1
     return spans

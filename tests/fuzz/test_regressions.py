@@ -96,7 +96,8 @@ def test_regression_config_values_of_the_wrong_type(run_cli, tmp_path, config, e
     ("[tool]\nmsglint = [1]\n", "config must be a mapping"),
     ("[tool.msglint]\nmodel = 5\n", "model must be"),
     ("[tool.msglint]\nrelationship = 5\n", "relationship must be one of"),
-], ids=["tool-list", "section-list", "model-number", "relationship-number"])
+    ("[tool.msglint]\na = " + "[" * 100_000 + "]" * 100_000 + "\n", "TOML nested too deeply"),
+], ids=["tool-list", "section-list", "model-number", "relationship-number", "deep-toml"])
 def test_regression_pyproject_values_of_the_wrong_type(run_cli, tmp_path, toml, expected):
     message = _setup(tmp_path, **{"pyproject.toml": toml})
     result = run_checked(run_cli, "check", str(message), folder=tmp_path, names=("pyproject.toml",))

@@ -110,3 +110,8 @@ def test_strong_as_the_regex_did(text):
     from msglint.readers.markdown import _replace_strong
 
     assert _replace_strong(text) == _OLD_STRONG.sub(lambda m: _old_blank_groups(m, 2), text)
+
+
+def test_one_unterminated_tag_leaves_later_markup_alone():
+    text, _ = read_html("<p>Hi <a b='x> there</p><b>Nicely</b> <i>done</i>")
+    assert " ".join(text.split()) == "Hi <a b='x> there Nicely done"

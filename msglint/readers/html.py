@@ -18,6 +18,7 @@ _BLOCKS = frozenset(
 )
 _INVISIBLE = frozenset({"style", "script", "noscript", "template", "head"})
 _ALT = re.compile(r"""\balt\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))""", re.IGNORECASE)
+_BREAKS_AS_SPACES = str.maketrans("\r\n\t\f", "    ")
 _ENTITY = re.compile(r"&(#[0-9]+;?|#[xX][0-9a-fA-F]+;?|[A-Za-z][A-Za-z0-9]*;?)")
 
 
@@ -127,7 +128,7 @@ class _VisibleText(HTMLParser):
     def handle_data(self, data):
         if self._visible():
             # Line breaks in HTML source are spaces on screen; units must not split there.
-            self.out.verbatim(re.sub(r"[\r\n\t\f]", " ", data), self._offset())
+            self.out.verbatim(data.translate(_BREAKS_AS_SPACES), self._offset())
 
     def _reference(self, raw_name: str):
         if not self._visible():

@@ -21,7 +21,7 @@ from .quoting import shown, type_name
 LINE_KEY = "__line__"  # the line numbers the rule loader records in every mapping
 
 STRING_ATTRIBUTES = frozenset(
-    "ORTH TEXT LOWER NORM LEMMA POS TAG MORPH DEP SHAPE ENT_TYPE ENT_ID ENT_KB_ID ENT_IOB".split())
+    "ORTH TEXT LOWER NORM LEMMA POS TAG MORPH DEP SHAPE ENT_TYPE ENT_ID ENT_KB_ID".split())
 NUMBER_ATTRIBUTES = frozenset({"LENGTH"})
 FLAG_ATTRIBUTES = frozenset(
     "SPACY IS_ALPHA IS_ASCII IS_DIGIT IS_LOWER IS_UPPER IS_TITLE IS_PUNCT IS_SPACE IS_BRACKET IS_QUOTE "
@@ -157,8 +157,8 @@ def _check_value(value: Any, where: str, line: int | None, *, number: bool) -> N
             names = [operand] if isinstance(operand, str) else operand
             if not isinstance(names, list) or not names or not all(isinstance(n, str) and n for n in names):
                 raise PatternProblem(f"{where}: {operator} needs a word class name or a list of them", line)
-        elif not isinstance(operand, list) or not all(_is_scalar(v, number) for v in operand):
-            kind = "numbers" if number else "strings"
+        elif not isinstance(operand, list) or not all(type(v) is int if number else isinstance(v, str) for v in operand):
+            kind = "whole numbers" if number else "strings"
             raise PatternProblem(f"{where}: {operator} needs a list of {kind}", line)
 
 

@@ -34,7 +34,7 @@ _CONTROL = (
     (re.compile(r"\{\{~?\s*else\b"), "}}"),           # {{else}}
 )
 _MERGE_TAG = re.compile(r"\*\|[A-Za-z0-9_:-]+\|\*|%%[A-Za-z0-9_]+%%")  # *|FNAME|*, %%first_name%%
-_OUTPUT_START = re.compile(r"\{\{|\*\||%%")
+_OUTPUT_START = re.compile(r"\{\{|" + _MERGE_TAG.pattern)
 
 
 def names_the_reader(placeholder: str) -> bool:
@@ -53,12 +53,18 @@ def _placeholder(text: str) -> str:
     return word + " " * (len(text) - len(word))
 
 
+def _openers(alternatives) -> re.Pattern:
+    return re.compile("|".join(opener.pattern for opener, _ in alternatives))
+
+
 def _control_spans(text: str) -> list[tuple[int, int]]:
     """What `{%.*?%}|{#.*?#}|...` (DOTALL) finds, in one linear pass."""
     closers = {closer: next_of(text, closer) for _, closer in _CONTROL}
+    alternatives, openers = _CONTROL, _openers(_CONTROL)
     spans, position = [], 0
-    while (start := text.find("{", position)) >= 0:
-        for opener, closer in _CONTROL:
+    while (candidate := openers.search(text, position)) is not None:
+        start = candidate.start()
+        for opener, closer in alternatives:
             opened = opener.match(text, start)
             if opened:
                 end = closers[closer](opened.end())
@@ -66,6 +72,11 @@ def _control_spans(text: str) -> list[tuple[int, int]]:
                     spans.append((start, end + len(closer)))
                     position = end + len(closer)
                     break
+                # No such closer after here: this kind of tag cannot close again; stop looking for it.
+                alternatives = tuple(alt for alt in alternatives if alt[1] != closer)
+                if not alternatives:
+                    return spans
+                openers = _openers(alternatives)
         else:
             position = start + 1
     return spans
@@ -74,8 +85,9 @@ def _control_spans(text: str) -> list[tuple[int, int]]:
 def _output_spans(text: str) -> list[tuple[int, int]]:
     """What the DOTALL regex `{{{?.*?}?}}` (or a merge tag) finds, in one linear pass."""
     find_close = next_of(text, "}}")
+    starts = _OUTPUT_START
     spans, position = [], 0
-    while (found := _OUTPUT_START.search(text, position)) is not None:
+    while (found := starts.search(text, position)) is not None:
         start = found.start()
         if found.group() == "{{":
             body = start + 3 if text.startswith("{{{", start) else start + 2
@@ -85,13 +97,10 @@ def _output_spans(text: str) -> list[tuple[int, int]]:
                 spans.append((start, end))
                 position = end
                 continue
-        else:
-            tag = _MERGE_TAG.match(text, start)
-            if tag:
-                spans.append(tag.span())
-                position = tag.end()
-                continue
-        position = start + 1
+            starts = _MERGE_TAG  # no "}}" after this "{{", so none after any later one
+            continue
+        spans.append(found.span())  # a merge tag
+        position = found.end()
     return spans
 
 

@@ -18,6 +18,7 @@ _BLOCKS = frozenset(
 )
 _INVISIBLE = frozenset({"style", "script", "noscript", "template", "head"})
 _ALT = re.compile(r"""\balt\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))""", re.IGNORECASE)
+_BREAKS_AS_SPACES = str.maketrans("\r\n\t\f", "    ")
 _ENTITY = re.compile(r"&(#[0-9]+;?|#[xX][0-9a-fA-F]+;?|[A-Za-z][A-Za-z0-9]*;?)")
 
 
@@ -30,7 +31,7 @@ class _VisibleText(HTMLParser):
         self._hidden = 0  # depth inside invisible elements
         self._in_title = False
         self._scans_of, self._scans = None, {}
-        self._open_to_end: tuple[str, int] | None = None
+        self._rescan_budget = 2**20  # characters that failed start-tag scans may read
 
     # html.parser searches for a construct's end from every unclosed "<!--", "<!doctype", "<?" or
     # "<!": n of them cost n^2. These overrides remember each search (msglint.textscan), and treat
@@ -44,14 +45,17 @@ class _VisibleText(HTMLParser):
         return re.compile(pattern).match(self.rawdata, found) if found < len(self.rawdata) else None
 
     def check_for_whole_start_tag(self, i):
-        # A start tag whose attributes run to the end of the text (quotes that pair up with the
-        # next tags' quotes) is scanned to the end; every later "<" would be scanned again. Once
-        # one has run to the end, later ones are not scanned (they fall back to plain text).
-        if self._open_to_end is not None and self._open_to_end[0] is self.rawdata and i > self._open_to_end[1]:
-            return -1
+        # A start tag whose quoted attributes run to the end of the text (quotes that pair up with
+        # later tags' quotes) is scanned to the end, and html.parser then scans again from the next
+        # "<": n such tags cost n^2 (at about a microsecond per character). Failed scans are allowed
+        # up to a budget; past it, a tag whose quotes are unbalanced before its first ">" is text.
+        if self._rescan_budget <= 0:
+            close = self.rawdata.find(">", i)
+            if close < 0 or self.rawdata.count("'", i, close) % 2 or self.rawdata.count('"', i, close) % 2:
+                return -1
         end = super().check_for_whole_start_tag(i)
         if end < 0:
-            self._open_to_end = (self.rawdata, i)
+            self._rescan_budget -= len(self.rawdata) - i  # at most what the failed scan read
         return end
 
     def parse_comment(self, i, report=1):
@@ -124,7 +128,7 @@ class _VisibleText(HTMLParser):
     def handle_data(self, data):
         if self._visible():
             # Line breaks in HTML source are spaces on screen; units must not split there.
-            self.out.verbatim(re.sub(r"[\r\n\t\f]", " ", data), self._offset())
+            self.out.verbatim(data.translate(_BREAKS_AS_SPACES), self._offset())
 
     def _reference(self, raw_name: str):
         if not self._visible():

@@ -32,6 +32,7 @@ _AUTOLINK = re.compile(r"<(?:https?|mailto):[^<>\s]+>")
 _LINE_MARKERS = re.compile(r"^([ \t]*)(#{1,6}[ \t]+|>[ \t]?|[-*+][ \t]+|\d{1,9}[.)][ \t]+)", re.MULTILINE)
 _RULE_OR_TABLE_RULE = re.compile(r"^[ \t]*(?:[-*_][ \t]*){3,}$|^[ \t|:-]*-{3,}[ \t|:-]*$", re.MULTILINE)
 _STRONG_OPENER = re.compile(r"(\*\*|__)(?=\S)")
+_SINGLE_OPENER = {"**": re.compile(r"(\*\*)(?=\S)"), "__": re.compile(r"(__)(?=\S)")}
 _STRONG_CLOSER = {"**": re.compile(r"(?<=\S)\*\*"), "__": re.compile(r"(?<=\S)__")}
 _EMPHASIS = re.compile(r"(?<![\w*])([*_])(?=\S)([^*_\n]+?)(?<=\S)\1(?![\w*])")
 
@@ -62,10 +63,19 @@ def _replace_strong(text: str) -> str:
     closers = {marker: NextMatch(text, pattern) for marker, pattern in _STRONG_CLOSER.items()}
     line_end = NextMatch(text, r"\n")
     parts, position, copied = [], 0, 0
-    while (opener := _STRONG_OPENER.search(text, position)) is not None:
+    openers = _STRONG_OPENER
+    while (opener := openers.search(text, position)) is not None:
         start, marker = opener.start(), opener.group(1)
         close = closers[marker](start + 3)
-        if close < line_end(start) and close < len(text):
+        if close == len(text):
+            # No closer for this marker after here: only the other marker can still open.
+            other = "__" if marker == "**" else "**"
+            if openers is not _STRONG_OPENER or closers[other](start) == len(text):
+                break
+            openers = _SINGLE_OPENER[other]
+            position = start + 1
+            continue
+        if close < line_end(start):
             parts += [text[copied:start], _keep_inner(text, start, start + 2, close, close + 2)]
             position = copied = close + 2
         else:

@@ -93,3 +93,25 @@ def test_regression_unknown_marked_section_is_not_an_internal_error():
 def test_lone_less_than_signs_stay_in_the_text():
     text, _ = read_html("<p>1 < 2 &amp; 3 <x")
     assert text.strip() == "1 < 2 & 3 <x"
+
+
+_OLD_STRONG = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
+
+
+def _old_blank_groups(match, keep):
+    out = list(_BLANK(match))
+    start = match.start(keep) - match.start()
+    out[start: start + len(match.group(keep))] = match.group(keep)
+    return "".join(out)
+
+
+@given(st.lists(st.sampled_from(["**", "__", "a", " ", "\n", "*a", "b_"]), max_size=20).map("".join))
+def test_strong_as_the_regex_did(text):
+    from msglint.readers.markdown import _replace_strong
+
+    assert _replace_strong(text) == _OLD_STRONG.sub(lambda m: _old_blank_groups(m, 2), text)
+
+
+def test_one_unterminated_tag_leaves_later_markup_alone():
+    text, _ = read_html("<p>Hi <a b='x> there</p><b>Nicely</b> <i>done</i>")
+    assert " ".join(text.split()) == "Hi <a b='x> there Nicely done"

@@ -3,6 +3,7 @@ real CLI against the contract in tests/fuzz/contract.py."""
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -96,7 +97,8 @@ def test_regression_config_values_of_the_wrong_type(run_cli, tmp_path, config, e
     ("[tool]\nmsglint = [1]\n", "config must be a mapping"),
     ("[tool.msglint]\nmodel = 5\n", "model must be"),
     ("[tool.msglint]\nrelationship = 5\n", "relationship must be one of"),
-], ids=["tool-list", "section-list", "model-number", "relationship-number"])
+    ("[tool.msglint]\na = " + "[" * 100_000 + "]" * 100_000 + "\n", "TOML nested too deeply"),
+], ids=["tool-list", "section-list", "model-number", "relationship-number", "deep-toml"])
 def test_regression_pyproject_values_of_the_wrong_type(run_cli, tmp_path, toml, expected):
     message = _setup(tmp_path, **{"pyproject.toml": toml})
     result = run_checked(run_cli, "check", str(message), folder=tmp_path, names=("pyproject.toml",))
@@ -264,3 +266,15 @@ def test_eml_utf16_without_bom_is_read_as_little_endian(run_cli, tmp_path):
                    "TgBpAGMAZQBsAHkAIABkAG8AbgBlACEA\n", encoding="utf-8")
     result = run_cli("check", "--format", "json", str(eml))
     assert result.exit_code == 1 and "expressive.unearned-praise" in result.stdout
+
+
+def test_regression_directory_walk_skips_fifos_and_device_links(run_cli, tmp_path):
+    """A FIFO or a link to /dev/zero among the copy is not a message: the walk passes it by."""
+    copy = tmp_path / "copy"
+    copy.mkdir()
+    os.mkfifo(copy / "a.txt")
+    (copy / "b.txt").symlink_to("/dev/zero")
+    (copy / "c.txt").write_text(MESSAGE, encoding="utf-8")
+    result = run_checked(run_cli, "check", "--format", "json", str(copy), folder=tmp_path)
+    assert result.exit_code == 1
+    assert [file["path"] for file in json.loads(result.stdout)["files"]] == [str(copy / "c.txt")]

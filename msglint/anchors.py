@@ -1,19 +1,23 @@
-"""Anchors: the words without which a pattern cannot match, derived from the rules themselves.
+"""Anchors: the words without which a pattern cannot match, derived from the rules themselves; and
+the surface forms of lemmas, from the pipeline's own lemmatizer tables.
 
-Every token a syntactic pattern requires and that names its word (a literal, or a lemma, expanded
-to every form the pipeline's own lemmatizer tables map to it) is a requirement. A unit whose words
-do not meet all the requirements of at least one pattern cannot match any, so it is not parsed.
+Every token a pattern requires and that names its word (a literal, or a lemma, expanded to every
+form the pipeline's lemmatizer can map to it) is a requirement. A unit whose words do not meet all
+the requirements of a pattern cannot match it, so that pattern is not run there, and a unit that
+can match no pattern beyond the tokenizer's reach is not tagged or parsed at all.
 """
 
 from __future__ import annotations
 
-LEXICAL_ATTRS = frozenset(
-    {"ORTH", "TEXT", "LOWER", "NORM", "LENGTH", "IS_ALPHA", "IS_ASCII", "IS_DIGIT", "IS_LOWER", "IS_UPPER",
-     "IS_TITLE", "IS_PUNCT", "IS_SPACE", "IS_STOP", "IS_BRACKET", "IS_QUOTE", "IS_LEFT_PUNCT",
-     "IS_RIGHT_PUNCT", "IS_CURRENCY", "LIKE_NUM", "LIKE_URL", "LIKE_EMAIL", "SHAPE", "PREFIX", "SUFFIX", "OP"}
-)
+import re
+
+from .stages import TOKENIZER_ATTRS
+
+LEXICAL_ATTRS = TOKENIZER_ATTRS | {"OP"}
 _LITERAL_ATTRS = ("LOWER", "ORTH", "TEXT", "NORM")
 _OPTIONAL_OPS = ("?", "*", "!")
+_UNIVERSAL_POS = ("adj", "adp", "adv", "aux", "cconj", "det", "intj", "noun", "num", "part", "pron", "propn",
+                  "punct", "sconj", "sym", "verb", "x")
 
 
 def is_lexical(token_spec: dict) -> bool:
@@ -21,47 +25,129 @@ def is_lexical(token_spec: dict) -> bool:
     return set(token_spec) <= LEXICAL_ATTRS
 
 
+def _literals(value) -> list[str] | None:
+    """The strings a spec value names, when it names them all (a string or an IN list)."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict) and set(value) == {"IN"} and all(isinstance(v, str) for v in value["IN"]):
+        return list(value["IN"])
+    return None
+
+
+def _may_match_form(spec: dict, form: str) -> bool:
+    """Whether a token spec of the attribute_ruler could match a token of this (lower-case) text."""
+    for attr in _LITERAL_ATTRS:
+        value = spec.get(attr)
+        if value is None:
+            continue
+        literals = _literals(value)
+        if literals is not None:
+            return form in {v.lower() for v in literals}
+        if isinstance(value, dict) and isinstance(value.get("REGEX"), str):
+            return re.search(value["REGEX"], form, flags=re.IGNORECASE) is not None
+    return True
+
+
 class LemmaForms:
-    """Every surface form (lower case) that the pipeline can give a lemma, from its own tables."""
+    """The lemmatizer's tables turned around: every surface form (lower case) a lemma can come from,
+    and every lemma a surface form can get under any part of speech.
+
+    The second is what makes a surface decision exact: a form whose every possible lemma is in a
+    pattern's lemma list matches it whatever the tagger says ("enjoy" is always "enjoy"), while a
+    form whose lemma depends on the tag ("felt": "feel" as a verb, "felt" as a noun; and any word
+    tagged as a proper noun keeps its own text) is left to the pipeline.
+    """
 
     def __init__(self, nlp):
         self._rules: list[tuple[str, str]] = []
         self._irregular: dict[str, set[str]] = {}
+        self._ruler_lemmas: list[tuple[dict, str]] = []  # (token spec, lemma) set by the attribute_ruler
+        self._tables: dict[str, tuple[set, dict, list]] = {}
+        self.open_lemmas: set[str] = set()  # lemmas the ruler gives to forms we cannot list
+        self.rule_based = False
         if "lemmatizer" in nlp.pipe_names:
-            lookups = nlp.get_pipe("lemmatizer").lookups
-            if lookups.has_table("lemma_rules"):
-                for rules in lookups.get_table("lemma_rules").values():
-                    self._rules.extend((old, new) for old, new in rules)
-            if lookups.has_table("lemma_exc"):
-                for exceptions in lookups.get_table("lemma_exc").values():
-                    for form, lemmas in exceptions.items():
-                        for lemma in lemmas:
-                            self._irregular.setdefault(lemma.lower(), set()).add(form.lower())
+            lemmatizer = nlp.get_pipe("lemmatizer")
+            self.rule_based = lemmatizer.mode == "rule"
+            lookups = lemmatizer.lookups
+            tables = [lookups.get_table(name) if lookups.has_table(name) else {}
+                      for name in ("lemma_index", "lemma_exc", "lemma_rules")]
+            for pos in _UNIVERSAL_POS:
+                index, exceptions, rules = (table.get(pos) for table in tables)
+                if index or exceptions or rules:
+                    self._tables[pos] = (set(index or ()), dict(exceptions or {}), list(rules or ()))
+                self._rules.extend((old, new) for old, new in rules or ())
+                for form, lemmas in (exceptions or {}).items():
+                    for lemma in lemmas:
+                        self._irregular.setdefault(lemma.lower(), set()).add(form.lower())
         if "attribute_ruler" in nlp.pipe_names:
             # Contractions get their lemmas here ("'re" -> "be"), not from the lemmatizer.
             for entry in nlp.get_pipe("attribute_ruler").patterns:
                 lemma = entry.get("attrs", {}).get("LEMMA")
-                for pattern in entry["patterns"] if lemma else ():
-                    for spec in pattern:
-                        for attr in _LITERAL_ATTRS:
-                            if isinstance(spec.get(attr), str):
-                                self._irregular.setdefault(lemma.lower(), set()).add(spec[attr].lower())
+                if not isinstance(lemma, str):
+                    continue
+                lemma = lemma.lower()
+                for pattern in entry["patterns"]:
+                    spec = pattern[entry.get("index", 0)] if -len(pattern) <= entry.get("index", 0) < len(pattern) else {}
+                    self._ruler_lemmas.append((spec, lemma))
+                    forms = next((_literals(spec[a]) for a in _LITERAL_ATTRS if a in spec), None)
+                    if forms is None:
+                        self.open_lemmas.add(lemma)
+                    else:
+                        self._irregular.setdefault(lemma, set()).update(f.lower() for f in forms)
+        self._possible: dict[str, frozenset] = {}
+        self.known_words = set().union(*(index | set(exceptions) for index, exceptions, _ in self._tables.values()))
 
     def forms(self, lemma: str) -> set[str]:
+        """Every lower-case form the pipeline may give this lemma (a superset: some are never words)."""
         lemma = lemma.lower()
         out = {lemma} | self._irregular.get(lemma, set())
         for old, new in self._rules:
             if lemma.endswith(new):
-                out.add(lemma[: len(lemma) - len(new)] + old if new else lemma + old)
+                out.add(lemma[: len(lemma) - len(new)] + old)
         return out
 
+    def possible_lemmas(self, form: str) -> frozenset:
+        """Every lemma (lower case) the pipeline may give a token of this lower-case text."""
+        found = self._possible.get(form)
+        if found is None:
+            lemmas = {form}  # a base form, a proper noun, a part of speech without tables
+            lemmas.update(self._rule_lemma(form, pos) for pos in self._tables)
+            lemmas.update(lemma for spec, lemma in self._ruler_lemmas if _may_match_form(spec, form))
+            found = self._possible[form] = frozenset(lemmas)
+        return found
 
-def _values(value) -> list[str] | None:
-    if isinstance(value, str):
-        return [value]
-    if isinstance(value, dict) and set(value) == {"IN"}:
-        return [v for v in value["IN"] if isinstance(v, str)]
-    return None
+    def _rule_lemma(self, string: str, pos: str) -> str:
+        """spaCy's Lemmatizer.rule_lemmatize for a token without morphology, from the same tables."""
+        index, exceptions, rules = self._tables[pos]
+        forms: list[str] = []
+        oov: list[str] = []
+        for old, new in rules:
+            if string.endswith(old):
+                form = string[: len(string) - len(old)] + new
+                if not form:
+                    continue
+                if form in index:
+                    forms.insert(0, form)
+                elif not form.isalpha():
+                    forms.append(form)
+                else:
+                    oov.append(form)
+        forms = list(dict.fromkeys(forms))
+        for form in exceptions.get(string, []):
+            if form not in forms:
+                forms.insert(0, form)
+        return (forms or oov or [string])[0]
+
+    def split(self, lemmas: list[str]) -> tuple[set[str], set[str]] | None:
+        """The forms of these lemmas as (sure, unsure): a sure form has one of them as its lemma
+        whatever its tag; an unsure one only under some tags. None when the forms cannot be listed."""
+        wanted = {lemma.lower() for lemma in lemmas}
+        if not self.rule_based or wanted & self.open_lemmas:
+            return None
+        sure, unsure = set(), set()
+        for form in set().union(*(self.forms(lemma) for lemma in wanted)):
+            (sure if self.possible_lemmas(form) <= wanted else unsure).add(form)
+        return sure, unsure
 
 
 def token_anchor(spec: dict, lemma_forms: LemmaForms) -> set[str] | None:
@@ -69,11 +155,11 @@ def token_anchor(spec: dict, lemma_forms: LemmaForms) -> set[str] | None:
     if spec.get("OP") in _OPTIONAL_OPS or str(spec.get("OP", "")).startswith("{0"):
         return None
     for attr in _LITERAL_ATTRS:
-        values = _values(spec.get(attr))
+        values = _literals(spec.get(attr))
         if values is not None:
             return {v.lower() for v in values}
-    lemmas = _values(spec.get("LEMMA"))
-    if lemmas is not None:
+    lemmas = _literals(spec.get("LEMMA"))
+    if lemmas is not None and not ({lemma.lower() for lemma in lemmas} & lemma_forms.open_lemmas):
         return set().union(*(lemma_forms.forms(lemma) for lemma in lemmas))
     return None
 
@@ -84,15 +170,16 @@ def required_sets(token_specs: list[dict], lemma_forms: LemmaForms) -> list[set[
 
 
 class AnchorIndex:
-    """Decides from a unit's words alone which rules' syntactic patterns could match in it."""
+    """Decides from a unit's words alone which patterns could match in it. Owners are any hashable
+    label (here: rule id, stage and role)."""
 
     def __init__(self):
         self._by_word: dict[str, list[tuple[int, int]]] = {}
         self._full: list[int] = []
-        self._owner: list[str] = []
-        self.unanchored: set[str] = set()  # rules with a pattern that names no word: always candidates
+        self._owner: list = []
+        self.unanchored: set = set()  # owners with a pattern that names no word: always candidates
 
-    def add(self, requirements: list[set[str]], owner: str) -> None:
+    def add(self, requirements: list[set[str]], owner) -> None:
         if not requirements:
             self.unanchored.add(owner)
             return
@@ -103,8 +190,8 @@ class AnchorIndex:
             for word in words:
                 self._by_word.setdefault(word, []).append((pattern, 1 << bit))
 
-    def candidates(self, words: set[str]) -> set[str]:
-        """The rules with at least one pattern whose required words are all present."""
+    def candidates(self, words: set[str]) -> set:
+        """The owners with at least one pattern whose required words are all present."""
         found = set(self.unanchored)
         seen: dict[int, int] = {}
         for word in words:

@@ -9,6 +9,7 @@ message's declared context.
 
 from __future__ import annotations
 
+import collections
 import functools
 import itertools
 import re
@@ -56,6 +57,7 @@ class Linter:
         self._rules = {rule.id: rule for rule in ruleset.rules}
         self._overreach_rules = [r for r in ruleset.rules if r.check == "overreach"]
         self._directive_rules = [r for r in ruleset.rules if r.check == "unknown-directive-rule"]
+        self.stage_counts: collections.Counter = collections.Counter()  # units analysed, by the stage they reached
 
     @property
     def nlp(self):
@@ -110,17 +112,49 @@ class Linter:
         return {text: compiled.block_hits(doc) for text, doc in zip(texts, tokenizer.pipe(texts))}
 
     def _syntactic_hits(self, texts: list[str], batch_size: int) -> dict:
-        compiled, nlp = self.compiled, self.nlp
-        docs = list(nlp.tokenizer.pipe(texts))
-        # With the shortcut, a unit is parsed only for the rules whose required words it contains.
-        rules = [compiled.candidates(doc) if self.shortcut else None for doc in docs]
-        to_parse = [i for i, candidates in enumerate(rules) if candidates is None or candidates]
-        # Worker processes get the texts: a Doc costs more to send than to tokenize again.
-        inputs = [texts[i] for i in to_parse] if self.jobs > 1 else [docs[i] for i in to_parse]
-        parsed = nlp.pipe(inputs, batch_size=batch_size, n_process=self.jobs)
-        out = {text: [] for text in texts}
-        for index, doc in zip(to_parse, parsed):
-            out[texts[index]] = compiled.unit_hits(doc, rules[index])
+        """Each unit is tokenized and its surface patterns matched; then it goes through the pipeline
+        only as far as the patterns its words allow need (msglint.stages), in batches per stage."""
+        from .stages import PARSED, STAGE_NAMES, SURFACE, TAGGED
+
+        compiled = self.compiled
+        docs = list(self.nlp.tokenizer.pipe(texts))
+        if not self.shortcut:
+            parsed = self._annotate(docs, compiled.stages.pipes_between(SURFACE, PARSED), batch_size, fresh=True)
+            self.stage_counts["parsed"] += len(parsed)
+            return {text: compiled.reference_hits(doc) for text, doc in zip(texts, parsed)}
+        units = [compiled.start(doc) for doc in docs]
+        for stage in (TAGGED, PARSED):
+            due = [unit for unit in units if unit.done < stage and compiled.required_stage(unit) == stage]
+            for done in sorted({unit.done for unit in due}):
+                group = [unit for unit in due if unit.done == done]
+                pipes = compiled.stages.pipes_between(done, stage)
+                annotated = self._annotate([u.doc for u in group], pipes, batch_size, fresh=done == SURFACE)
+                for unit, doc in zip(group, annotated):
+                    unit.doc = doc
+                    compiled.advance(unit, stage)
+        for unit in units:
+            self.stage_counts[STAGE_NAMES[unit.done]] += 1
+        return {text: compiled.unit_hits(unit) for text, unit in zip(texts, units)}
+
+    def _annotate(self, docs: list, pipes: list[str], batch_size: int, *, fresh: bool) -> list:
+        """The Docs annotated by `pipes`, in pipeline order, with lemmas in lower case. Worker processes
+        get the texts of tokenized-only Docs (a Doc costs more to send than to make); in one process,
+        or for a Doc already part-annotated, the pipes run here on the Docs themselves."""
+        from .matching import lowercase_lemmas
+
+        nlp = self.nlp
+        if self.jobs > 1 and fresh and docs:
+            disabled = [name for name in nlp.pipe_names if name not in pipes]
+            out = list(nlp.pipe([doc.text for doc in docs], batch_size=batch_size, n_process=self.jobs,
+                                disable=disabled))
+        else:
+            stream = iter(docs)
+            for name, pipe in nlp.pipeline:
+                if name in pipes:
+                    stream = pipe.pipe(stream, batch_size=batch_size) if hasattr(pipe, "pipe") else map(pipe, stream)
+            out = list(stream)
+        for doc in out:
+            lowercase_lemmas(doc)
         return out
 
     def _result(self, message: Message, context: Context, hits: list) -> Result:

@@ -157,7 +157,7 @@ def token_anchor(spec: dict, lemma_forms: LemmaForms) -> set[str] | None:
     for attr in _LITERAL_ATTRS:
         values = _literals(spec.get(attr))
         if values is not None:
-            return {v.lower() for v in values}
+            return {v.lower() for v in values}  # empty for an empty list: the pattern never matches
     lemmas = _literals(spec.get("LEMMA"))
     if lemmas is not None and not ({lemma.lower() for lemma in lemmas} & lemma_forms.open_lemmas):
         return set().union(*(lemma_forms.forms(lemma) for lemma in lemmas))
@@ -166,7 +166,7 @@ def token_anchor(spec: dict, lemma_forms: LemmaForms) -> set[str] | None:
 
 def required_sets(token_specs: list[dict], lemma_forms: LemmaForms) -> list[set[str]]:
     """For each required token that names its word, the forms it may take: all must be present."""
-    return [anchor for anchor in (token_anchor(spec, lemma_forms) for spec in token_specs) if anchor]
+    return [anchor for anchor in (token_anchor(spec, lemma_forms) for spec in token_specs) if anchor is not None]
 
 
 class AnchorIndex:
@@ -180,6 +180,8 @@ class AnchorIndex:
         self.unanchored: set = set()  # owners with a pattern that names no word: always candidates
 
     def add(self, requirements: list[set[str]], owner) -> None:
+        if any(not words for words in requirements):
+            return  # a required token no word can meet: never a candidate
         if not requirements:
             self.unanchored.add(owner)
             return

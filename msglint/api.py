@@ -98,27 +98,27 @@ def build_ruleset(config: Config, extra_rules: tuple[str, ...], builtin: bool, *
     extra = list(config.rules) + list(extra_rules)
     if not use_cache:
         return load_ruleset(extra, builtin=builtin)
-    import pickle
-
-    from . import __version__
+    from . import __version__, rulecache
     from .cache import default_cache_dir
     from .ruleset import fingerprint, rule_files
 
-    stored = default_cache_dir() / f"ruleset-{__version__}-{fingerprint(rule_files(extra, builtin=builtin))}.pickle"
-    try:
-        with stored.open("rb") as handle:
-            return pickle.load(handle)
-    except (OSError, pickle.PickleError, EOFError, AttributeError):
-        pass
-    ruleset = load_ruleset(extra, builtin=builtin)
-    try:
-        stored.parent.mkdir(parents=True, exist_ok=True)
-        partial = stored.with_suffix(f".{os.getpid()}.tmp")
-        partial.write_bytes(pickle.dumps(ruleset))
-        partial.replace(stored)  # atomic: a concurrent run sees the whole file or none
-    except OSError:
-        pass
+    files = rule_files(extra, builtin=builtin)
+    digest = fingerprint(files)
+    stored = default_cache_dir() / f"ruleset-{__version__}-{digest}.json"
+    ruleset = rulecache.load(stored, digest)
+    if ruleset is None:
+        ruleset = load_ruleset(extra, builtin=builtin)
+        rulecache.store(stored, ruleset)
     return ruleset
+
+
+def stage_listing(ruleset: RuleSet, model: str | None) -> str:
+    """What `msglint rules --stages` prints: each rule's patterns by the stage that decides them."""
+    from .nlp import resolve_pipeline_name
+    from .stage_listing import stage_listing as listing
+
+    linter = Linter(ruleset, pipeline=model)
+    return listing(linter.compiled, resolve_pipeline_name(model))
 
 
 def build_linter(ruleset: RuleSet, *, model: str | None, use_cache: bool, jobs: int = 1) -> Linter:

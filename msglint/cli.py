@@ -100,14 +100,20 @@ def check(paths, relationship, customer_level, style, output_format, fail_on, in
 
 @cli.command("rules")
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--stages", is_flag=True, help="Show the pipeline stage each rule's patterns are decided at, and why.")
 @_rule_options
-def list_rules(output_format, extra_rules, no_builtin_rules, config_path):
+def list_rules(output_format, stages, extra_rules, no_builtin_rules, config_path):
     """List the rules with their category, severity and level."""
     import json
 
     from .api import build_ruleset, settings_config
 
     ruleset = build_ruleset(settings_config(config_path), extra_rules, builtin=not no_builtin_rules)
+    if stages:
+        from .api import stage_listing
+
+        click.echo(stage_listing(ruleset, settings_config(config_path).model))
+        return EXIT_CLEAN
     rules = sorted(ruleset.rules, key=lambda r: r.id)
     if output_format == "json":
         rows = [

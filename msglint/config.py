@@ -14,9 +14,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from . import yamlio
 from .context import CONTEXT_KEYS, parse_context_fields
 from .errors import MsglintError
 from .policy import parse_selectors, parse_severities
@@ -84,6 +81,10 @@ def load_config(path: Path) -> Config:
 
 
 def _load_yaml_config(path: Path) -> Config:
+    import yaml  # here, not at the top: a run without a YAML config should not import PyYAML
+
+    from . import yamlio
+
     try:
         data = yamlio.load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:

@@ -103,6 +103,7 @@ class CompiledRules:
         self.variants: dict[str, list[Variant]] = defaultdict(list)
         self.anchors = AnchorIndex()
         self._level_rules = {rule.id for rule in rules if rule.level is not None}
+        self.paragraph_rules: set[str] = set()  # rules with patterns matched per paragraph
         for rule in rules:
             per_unit = _matches_per_unit(rule)
             for role, attribute in ROLES.items():
@@ -143,6 +144,7 @@ class CompiledRules:
                                                   f"{role}.dependency[{index}]", note="a dependency pattern"))
 
     def _add_lexical(self, rule: Rule, key: str, where: str, kind: str, payload) -> None:
+        self.paragraph_rules.add(rule.id)
         self._add(self._lexical, Variant(rule.id, key.split("|", 1)[1], kind, payload, SURFACE, [], where))
 
     def _plan_tokens(self, rule: Rule, role: str, where: str, kind: str, pattern: list[dict]) -> None:
@@ -170,8 +172,9 @@ class CompiledRules:
         surface_pattern, unsure = surface
         surface_requirements = required_sets(surface_pattern, self._lemma_forms)
         surface_kind = "tokens" if kind == "tokens" else "surface-lemmas"
-        variants.append(Variant(rule.id, role, surface_kind, surface_pattern, base, surface_requirements, where,
-                                reference=False))
+        if all(surface_requirements):  # else a required word has no sure form: only the pipeline decides
+            variants.append(Variant(rule.id, role, surface_kind, surface_pattern, base, surface_requirements, where,
+                                    reference=False))
         if unsure:
             known = self._lemma_forms.known_words  # real words first, not the rules' over-generated forms
             ordered = sorted((f for f in unsure if not f.startswith(ODD_CASE)), key=lambda f: (f not in known, f))

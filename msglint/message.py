@@ -17,9 +17,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-from frontmatter.default_handlers import YAMLHandler
-
 from .directives import Directive, mask_comments, parse_directives
 from .errors import MsglintError
 from .offsets import OffsetMap, line_starts
@@ -40,9 +37,6 @@ _SAME_LENGTH_NORMALIZATION = str.maketrans(
         "\u2011": "-",  # non-breaking hyphen
     }
 )
-
-_YAML_FRONT_MATTER = YAMLHandler()
-
 
 def normalize(text: str) -> str:
     """Same-length typographic normalization applied to messages and to rule phrases alike."""
@@ -83,10 +77,17 @@ class Message:
 
 
 def _front_matter(original: str, path: str) -> tuple[dict[str, Any], int]:
-    if not (original.startswith("---") and _YAML_FRONT_MATTER.detect(original)):
+    if not original.startswith("---"):
+        return {}, 0
+    # Imported here: most messages have no front matter, and a cached run should not pay for YAML.
+    import yaml
+    from frontmatter.default_handlers import YAMLHandler
+
+    handler = YAMLHandler()
+    if not handler.detect(original):
         return {}, 0
     try:
-        raw_front_matter, body = _YAML_FRONT_MATTER.split(original)
+        raw_front_matter, body = handler.split(original)
     except ValueError:
         return {}, 0
     try:

@@ -1,0 +1,147 @@
+"""The validated rule set kept as JSON beside the result cache, so that an unchanged run parses no
+YAML (and imports no PyYAML).
+
+JSON, not pickle: the cache folder may be writable by others (a shared CI cache), and unpickling
+runs code. A stored file is data: it is decoded into the rule-set dataclasses alone, checked field by
+field as a fresh load would, and any file that fails is ignored and rebuilt from the rule files.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import re
+from pathlib import Path
+from typing import Any
+
+from . import ruleset as rules_module
+from .ruleset import CATEGORIES, CHECKS, SEVERITIES, Example, MatchSpec, Rule, RuleSet
+
+FORMAT = 1
+_CLASSES = {cls.__name__: cls for cls in (RuleSet, Rule, MatchSpec, Example)}
+_FORBIDDEN_KEYS = {"REGEX", "FUZZY"}
+
+
+class InvalidCache(ValueError):
+    pass
+
+
+def _encode(value: Any) -> Any:
+    if dataclasses.is_dataclass(value) and type(value).__name__ in _CLASSES:
+        return {"__class__": type(value).__name__,
+                "fields": {f.name: _encode(getattr(value, f.name)) for f in dataclasses.fields(value)}}
+    if isinstance(value, tuple):
+        return {"__tuple__": [_encode(v) for v in value]}
+    if isinstance(value, list):
+        return [_encode(v) for v in value]
+    if isinstance(value, dict):
+        return {"__dict__": [[_encode(k), _encode(v)] for k, v in value.items()]}
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    raise TypeError(f"cannot store {type(value).__name__} in the rule cache")
+
+
+def _decode(value: Any) -> Any:
+    if isinstance(value, list):
+        return [_decode(v) for v in value]
+    if isinstance(value, dict):
+        if set(value) == {"__tuple__"} and isinstance(value["__tuple__"], list):
+            return tuple(_decode(v) for v in value["__tuple__"])
+        if set(value) == {"__dict__"} and isinstance(value["__dict__"], list):
+            pairs = [_decode(pair) for pair in value["__dict__"]]
+            if not all(isinstance(p, list) and len(p) == 2 and isinstance(p[0], (str, int)) for p in pairs):
+                raise InvalidCache("bad mapping")
+            return {k: v for k, v in pairs}
+        if set(value) == {"__class__", "fields"} and value["__class__"] in _CLASSES and isinstance(value["fields"], dict):
+            cls = _CLASSES[value["__class__"]]
+            names = {f.name for f in dataclasses.fields(cls)}
+            if set(value["fields"]) != names:
+                raise InvalidCache(f"{cls.__name__} fields differ")
+            return cls(**{k: _decode(v) for k, v in value["fields"].items()})
+        raise InvalidCache("unknown object")
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    raise InvalidCache("unknown value")
+
+
+def _check(condition: bool, what: str) -> None:
+    if not condition:
+        raise InvalidCache(what)
+
+
+def _has_forbidden_key(value: Any) -> bool:
+    if isinstance(value, dict):
+        return any(k in _FORBIDDEN_KEYS or _has_forbidden_key(v) for k, v in value.items())
+    if isinstance(value, (list, tuple)):
+        return any(_has_forbidden_key(v) for v in value)
+    return False
+
+
+def _check_spec(spec: Any) -> None:
+    _check(isinstance(spec, MatchSpec), "match spec")
+    for kind in ("phrases", "lemmas"):
+        _check(isinstance(getattr(spec, kind), tuple) and all(isinstance(v, str) and v for v in getattr(spec, kind)), kind)
+    for kind in ("tokens", "dependency"):
+        patterns = getattr(spec, kind)
+        _check(isinstance(patterns, tuple), kind)
+        for pattern in patterns:
+            _check(isinstance(pattern, list) and pattern and all(isinstance(t, dict) for t in pattern), kind)
+            _check(not _has_forbidden_key(pattern), "forbidden pattern key")
+
+
+def _check_rule(rule: Any) -> None:
+    _check(isinstance(rule, Rule), "rule")
+    _check(isinstance(rule.id, str) and re.match(rules_module.RULE_ID, rule.id) is not None, "rule id")
+    _check(rule.category in CATEGORIES, "category")
+    _check(rule.severity is None or rule.severity in SEVERITIES, "severity")
+    _check(rule.level is None or (type(rule.level) is int and 1 <= rule.level <= 6), "level")
+    _check(rule.check is None or rule.check in CHECKS, "check")
+    for name in ("message", "why", "source"):
+        _check(isinstance(getattr(rule, name), str), name)
+    for name in ("suggest", "description"):
+        _check(getattr(rule, name) is None or isinstance(getattr(rule, name), str), name)
+    _check(type(rule.line) is int, "line")
+    _check(isinstance(rule.applies_when, dict) and all(
+        isinstance(k, str) and isinstance(v, tuple) and all(isinstance(x, str) for x in v)
+        for k, v in rule.applies_when.items()), "applies-when")
+    for spec in (rule.match, rule.exceptions, rule.sentence_exceptions):
+        _check_spec(spec)
+    for examples in (rule.flag_examples, rule.pass_examples):
+        _check(isinstance(examples, tuple) and all(
+            isinstance(e, Example) and isinstance(e.text, str) and isinstance(e.context, dict) for e in examples),
+            "examples")
+
+
+def _check_ruleset(ruleset: Any, fingerprint: str) -> RuleSet:
+    _check(isinstance(ruleset, RuleSet) and isinstance(ruleset.rules, list), "rule set")
+    _check(ruleset.fingerprint == fingerprint, "fingerprint")
+    for rule in ruleset.rules:
+        _check_rule(rule)
+    _check(len({r.id for r in ruleset.rules}) == len(ruleset.rules), "repeated rule id")
+    _check(isinstance(ruleset.level_suggestions, dict) and all(
+        type(k) is int and isinstance(v, str) for k, v in ruleset.level_suggestions.items()), "levels")
+    _check(isinstance(ruleset.sources, list) and all(isinstance(s, str) for s in ruleset.sources), "sources")
+    return ruleset
+
+
+def load(path: Path, fingerprint: str) -> RuleSet | None:
+    """The stored rule set, or None when it is missing, unreadable or fails any check."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        _check(isinstance(data, dict) and data.get("format") == FORMAT, "format")
+        return _check_ruleset(_decode(data.get("ruleset")), fingerprint)
+    except (OSError, UnicodeDecodeError, ValueError, TypeError, RecursionError):
+        return None
+
+
+def store(path: Path, ruleset: RuleSet) -> None:
+    """Written atomically: a concurrent run sees the whole file or none. Failure to write is ignored."""
+    try:
+        text = json.dumps({"format": FORMAT, "ruleset": _encode(ruleset)}, separators=(",", ":"))
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_suffix(f".{os.getpid()}.tmp")
+        partial.write_text(text, encoding="utf-8")
+        partial.replace(path)
+    except (OSError, TypeError, ValueError):
+        pass

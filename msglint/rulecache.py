@@ -28,41 +28,50 @@ class InvalidCache(ValueError):
 
 
 def _encode(value: Any) -> Any:
+    """Dataclasses become {"__class__": name, "fields": ...}, tuples lists; patterns stay plain JSON."""
     if dataclasses.is_dataclass(value) and type(value).__name__ in _CLASSES:
         return {"__class__": type(value).__name__,
                 "fields": {f.name: _encode(getattr(value, f.name)) for f in dataclasses.fields(value)}}
-    if isinstance(value, tuple):
-        return {"__tuple__": [_encode(v) for v in value]}
-    if isinstance(value, list):
+    if isinstance(value, (list, tuple)):
         return [_encode(v) for v in value]
     if isinstance(value, dict):
-        return {"__dict__": [[_encode(k), _encode(v)] for k, v in value.items()]}
+        return {str(k): _encode(v) for k, v in value.items()}
     if value is None or isinstance(value, (str, int, float, bool)):
         return value
     raise TypeError(f"cannot store {type(value).__name__} in the rule cache")
 
 
-def _decode(value: Any) -> Any:
-    if isinstance(value, list):
-        return [_decode(v) for v in value]
-    if isinstance(value, dict):
-        if set(value) == {"__tuple__"} and isinstance(value["__tuple__"], list):
-            return tuple(_decode(v) for v in value["__tuple__"])
-        if set(value) == {"__dict__"} and isinstance(value["__dict__"], list):
-            pairs = [_decode(pair) for pair in value["__dict__"]]
-            if not all(isinstance(p, list) and len(p) == 2 and isinstance(p[0], (str, int)) for p in pairs):
-                raise InvalidCache("bad mapping")
-            return {k: v for k, v in pairs}
-        if set(value) == {"__class__", "fields"} and value["__class__"] in _CLASSES and isinstance(value["fields"], dict):
-            cls = _CLASSES[value["__class__"]]
-            names = {f.name for f in dataclasses.fields(cls)}
-            if set(value["fields"]) != names:
-                raise InvalidCache(f"{cls.__name__} fields differ")
-            return cls(**{k: _decode(v) for k, v in value["fields"].items()})
-        raise InvalidCache("unknown object")
-    if value is None or isinstance(value, (str, int, float, bool)):
-        return value
-    raise InvalidCache("unknown value")
+def _object(value: Any, cls: type) -> Any:
+    """A dataclass of the expected class from its stored form; tuple fields back to tuples."""
+    _check(isinstance(value, dict) and value.get("__class__") == cls.__name__ and isinstance(value.get("fields"), dict),
+           cls.__name__)
+    fields = value["fields"]
+    _check(set(fields) == {f.name for f in dataclasses.fields(cls)}, f"{cls.__name__} fields")
+    out = {}
+    for f in dataclasses.fields(cls):
+        item = fields[f.name]
+        default = f.default_factory() if f.default_factory is not dataclasses.MISSING else f.default
+        if isinstance(default, MatchSpec):
+            item = _object(item, MatchSpec)
+        elif isinstance(default, tuple):
+            _check(isinstance(item, list), f.name)
+            item = tuple(_object(e, Example) if isinstance(e, dict) and "__class__" in e else e for e in item)
+        out[f.name] = item
+    return cls(**out)
+
+
+def _decode(value: Any) -> RuleSet:
+    ruleset = _object(value, RuleSet)
+    _check(isinstance(ruleset.rules, list), "rules")
+    rules = [_object(rule, Rule) for rule in ruleset.rules]
+    for rule in rules:
+        _check(isinstance(rule.applies_when, dict) and all(isinstance(v, list) for v in rule.applies_when.values()),
+               "applies-when")
+        object.__setattr__(rule, "applies_when", {k: tuple(v) for k, v in rule.applies_when.items()})
+    _check(isinstance(ruleset.level_suggestions, dict) and all(k.isdigit() for k in ruleset.level_suggestions),
+           "levels")
+    return dataclasses.replace(ruleset, rules=rules,
+                               level_suggestions={int(k): v for k, v in ruleset.level_suggestions.items()})
 
 
 def _check(condition: bool, what: str) -> None:
@@ -131,7 +140,7 @@ def load(path: Path, fingerprint: str) -> RuleSet | None:
         data = json.loads(path.read_text(encoding="utf-8"))
         _check(isinstance(data, dict) and data.get("format") == FORMAT, "format")
         return _check_ruleset(_decode(data.get("ruleset")), fingerprint)
-    except (OSError, UnicodeDecodeError, ValueError, TypeError, RecursionError):
+    except (OSError, UnicodeDecodeError, ValueError, TypeError, KeyError, AttributeError, RecursionError):
         return None
 
 

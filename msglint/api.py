@@ -59,12 +59,22 @@ def lint_texts(texts: Iterable[str], *, linter: Linter | None = None, **context:
     return list(linter.check((m, context_for(m, EMPTY, overrides)) for m in messages))
 
 
-def iter_messages(paths: list[str], *, stdin_message: Message | None, config: Config | None,
-                  command_line: dict[str, Any], input_format: str | None = None
-                  ) -> Iterator[tuple[Message, Context, Config]]:
-    """Each message with its context and the config that governs it, read as the linter asks.
-    An explicit config (--config) serves every file; otherwise each file finds its nearest one."""
+# Messages read during validation are kept for the analysis up to this many characters in all, so
+# that a run reads each input once; beyond it (a huge campaign) they are read again, keeping memory flat.
+READ_AHEAD_CHARS = 2_000_000
+
+
+def iter_messages(paths: list[str], *, stdin_message: Message | None = None, config: Config | None,
+                  command_line: dict[str, Any], input_format: str | None = None,
+                  read_ahead: dict[str, tuple] | None = None) -> Iterator[tuple[Message, Context, Config]]:
+    """Each message with its context and the config that governs it, read as the linter asks (or
+    taken from what validate_inputs kept). An explicit config (--config) serves every file;
+    otherwise each file finds its nearest one."""
+    kept = dict(read_ahead or {})
     for path in paths:
+        if path in kept:
+            yield kept.pop(path)  # released as it goes; a path given twice is read again
+            continue
         reuse = path == STDIN_PATH and stdin_message is not None
         message = stdin_message if reuse else read_message(path, input_format)
         file_config = config if config is not None else config_for_message(path)
@@ -72,17 +82,19 @@ def iter_messages(paths: list[str], *, stdin_message: Message | None, config: Co
 
 
 def validate_inputs(paths: list[str], *, config: Config | None, command_line: dict[str, Any],
-                    input_format: str | None = None) -> tuple[Message | None, list[Config]]:
+                    input_format: str | None = None) -> tuple[dict[str, tuple], list[Config]]:
     """Read every input, its config and its context once, so that any bad file, config value or
-    directive stops the run before output starts. Keeps only standard input (it cannot be read
-    twice) and the distinct configs in use."""
-    stdin_message, configs = None, {}
-    for message, _, file_config in iter_messages(paths, stdin_message=None, config=config,
-                                                 command_line=command_line, input_format=input_format):
-        if message.path == STDIN_PATH:
-            stdin_message = message
+    directive stops the run before output starts. Returns what was read, for iter_messages(read_ahead=)
+    (standard input always, since it cannot be read twice; files up to READ_AHEAD_CHARS), and the
+    distinct configs in use."""
+    kept, configs, budget = {}, {}, READ_AHEAD_CHARS
+    for item in iter_messages(paths, config=config, command_line=command_line, input_format=input_format):
+        message, _, file_config = item
+        if message.path == STDIN_PATH or len(message.original) <= budget:
+            kept[message.path] = item
+            budget -= 0 if message.path == STDIN_PATH else len(message.original)
         configs[file_config.path] = file_config
-    return stdin_message, list(configs.values())
+    return kept, list(configs.values())
 
 
 def settings_config(explicit: str | None) -> Config:

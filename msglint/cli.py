@@ -73,7 +73,7 @@ def check(paths, relationship, customer_level, style, output_format, fail_on, in
     inputs = expand_inputs(paths)
     ruleset = build_ruleset(settings, extra_rules, builtin=not no_builtin_rules, use_cache=not no_cache)
     explicit = settings if config_path else None
-    stdin_message, configs = validate_inputs(inputs, config=explicit, command_line=command_line,
+    read_ahead, configs = validate_inputs(inputs, config=explicit, command_line=command_line,
                                              input_format=input_format)
     cli_select, cli_ignore = parse_selectors(list(selected), "--select"), parse_selectors(list(ignored), "--ignore")
     policies = {}
@@ -81,7 +81,7 @@ def check(paths, relationship, customer_level, style, output_format, fail_on, in
         policies[config.path] = Policy(select=cli_select or config.select, ignore=config.ignore + cli_ignore,
                                        severities=config.severities)
         policies[config.path].check_known(ruleset.ids)
-    items = iter_messages(inputs, stdin_message=stdin_message, config=explicit, command_line=command_line,
+    items = iter_messages(inputs, read_ahead=read_ahead, config=explicit, command_line=command_line,
                           input_format=input_format)
     linter = build_linter(ruleset, model=model or settings.model, use_cache=not no_cache, jobs=jobs)
     writer = writer_for(output_format)(

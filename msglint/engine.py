@@ -79,8 +79,13 @@ class Linter:
         iterator = iter(items)
         while chunk := list(itertools.islice(iterator, CHUNK_MESSAGES)):
             hits: list[list] = [[] for _ in chunk]
-            self._collect(chunk, hits, split_blocks, "block", self._lexical_hits)
-            self._collect(chunk, hits, split_units, "unit", lambda texts: self._syntactic_hits(texts, batch_size))
+            # Units first: a paragraph that is one unit (most short copy) reuses the unit's Doc, so
+            # each text is tokenized once.
+            paragraphs = {message.text[s:e] for message, _ in chunk for s, e in split_blocks(message.text)}
+            tokenized = _ParagraphDocs(paragraphs)
+            self._collect(chunk, hits, split_units, "unit",
+                          lambda texts: self._syntactic_hits(texts, batch_size, tokenized))
+            self._collect(chunk, hits, split_blocks, "block", lambda texts: self._lexical_hits(texts, tokenized))
             for (message, context), found in zip(chunk, hits):
                 yield self._result(message, context, longest_non_overlapping(found))
 
@@ -107,11 +112,15 @@ class Linter:
             found.update(fresh)
         return found
 
-    def _lexical_hits(self, texts: list[str]) -> dict:
-        compiled, tokenizer = self.compiled, self.nlp.tokenizer
-        return {text: compiled.block_hits(doc) for text, doc in zip(texts, tokenizer.pipe(texts))}
+    def _lexical_hits(self, texts: list[str], tokenized: dict) -> dict:
+        """Paragraph patterns over each paragraph, tokenized only (a paragraph that is also a unit
+        was tokenized as one: the tokenizer gives the same tokens, and annotation adds to them)."""
+        compiled = self.compiled
+        new = [text for text in texts if text not in tokenized]
+        docs = dict(zip(new, self.nlp.tokenizer.pipe(new)))
+        return {text: compiled.block_hits(tokenized.pop(text) if text in tokenized else docs[text]) for text in texts}
 
-    def _syntactic_hits(self, texts: list[str], batch_size: int) -> dict:
+    def _syntactic_hits(self, texts: list[str], batch_size: int, tokenized: "_ParagraphDocs | None" = None) -> dict:
         """Each unit is tokenized and its surface patterns matched; then it goes through the pipeline
         only as far as the patterns its words allow need (msglint.stages), in batches per stage."""
         from .stages import PARSED, STAGE_NAMES, SURFACE, TAGGED
@@ -134,6 +143,8 @@ class Linter:
                     compiled.advance(unit, stage)
         for unit in units:
             self.stage_counts[STAGE_NAMES[unit.done]] += 1
+            if tokenized is not None:
+                tokenized.offer(unit.doc)
         return {text: compiled.unit_hits(unit) for text, unit in zip(texts, units)}
 
     def _annotate(self, docs: list, pipes: list[str], batch_size: int, *, fresh: bool) -> list:
@@ -202,6 +213,22 @@ class Linter:
             }
             out.append(_finding(rule, item.location, fields))
         return out
+
+
+class _ParagraphDocs(dict):
+    """Unit Docs kept for the paragraphs that are one unit, within one chunk; bounded, and without
+    the model's tensors, so that a huge file does not hold its parsed units."""
+
+    def __init__(self, paragraphs: set[str]):
+        super().__init__()
+        self._paragraphs = paragraphs
+
+    def offer(self, doc) -> None:
+        if doc.text in self._paragraphs and len(self) < TEXTS_PER_BATCH:
+            import numpy  # loaded with spaCy already
+
+            doc.tensor = numpy.zeros((0,), dtype="float32")
+            self[doc.text] = doc
 
 
 def _finding(rule: Rule, location: Location, fields: dict) -> Finding:

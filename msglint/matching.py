@@ -394,16 +394,28 @@ def regular_case(text: str) -> bool:
     return text == lower or text == lower.capitalize()
 
 
+def _words_of(text: str) -> tuple[str, ...]:
+    lower = text.lower()
+    if text == lower or text == lower.capitalize():
+        return (lower,)
+    return (lower, ODD_CASE + lower)
+
+
+_WORDS: dict[int, tuple[str, ...]] = {}  # ORTH id -> the words it gives (the vocabulary's strings are few)
+
+
 def unit_words(doc) -> set[str]:
     """A unit's words for the anchor index: each in lower case, and marked with ODD_CASE as well when
     its casing would keep a proper noun's lemma from meeting a rule's."""
-    words = set()
-    for token in doc:
-        lower = token.lower_
-        words.add(lower)
-        text = token.text
-        if text != lower and text != lower.capitalize():
-            words.add(ODD_CASE + lower)
+    from spacy.attrs import ORTH
+
+    words: set[str] = set()
+    strings = doc.vocab.strings
+    for orth in set(doc.to_array(ORTH).tolist()):
+        found = _WORDS.get(orth)
+        if found is None:
+            found = _WORDS[orth] = _words_of(strings[orth])
+        words.update(found)
     return words
 
 

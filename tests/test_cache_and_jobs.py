@@ -104,3 +104,22 @@ def test_rule_cache_round_trip_equals_a_fresh_load(tmp_path, ruleset):
     rulecache.store(stored, ruleset)
     assert rulecache.load(stored, ruleset.fingerprint) == ruleset
     assert rulecache.load(stored, "another fingerprint") is None
+
+
+def test_each_input_is_read_once(tmp_path, monkeypatch, run_cli):
+    """Validation and analysis share the read (within msglint.api.READ_AHEAD_CHARS)."""
+    import msglint.api
+
+    reads = []
+    real = msglint.api.read_message
+    monkeypatch.setattr(msglint.api, "read_message", lambda path, fmt=None: reads.append(path) or real(path, fmt))
+    for name in ("a.txt", "b.txt"):
+        (tmp_path / name).write_text("You've been selected. Shoes 30% off.\n")
+    result = run_cli("check", "--no-cache", "--format", "json", str(tmp_path))
+    assert result.exit_code == 1
+    assert sorted(reads) == sorted(str(tmp_path / name) for name in ("a.txt", "b.txt"))
+    # past the budget, files are read again rather than held
+    monkeypatch.setattr(msglint.api, "READ_AHEAD_CHARS", 0)
+    reads.clear()
+    assert run_cli("check", "--no-cache", "--format", "json", str(tmp_path)).stdout == result.stdout
+    assert len(reads) == 4

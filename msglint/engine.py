@@ -57,7 +57,9 @@ class Linter:
         self._rules = {rule.id: rule for rule in ruleset.rules}
         self._overreach_rules = [r for r in ruleset.rules if r.check == "overreach"]
         self._directive_rules = [r for r in ruleset.rules if r.check == "unknown-directive-rule"]
-        self.stage_counts: collections.Counter = collections.Counter()  # units analysed, by the stage they reached
+        # units analysed, and their tokens, by the stage they reached (for the benchmark)
+        self.stage_counts: collections.Counter = collections.Counter()
+        self.stage_tokens: collections.Counter = collections.Counter()
 
     @property
     def nlp(self):
@@ -130,6 +132,7 @@ class Linter:
         if not self.shortcut:
             parsed = self._annotate(docs, compiled.stages.pipes_between(SURFACE, PARSED), batch_size, fresh=True)
             self.stage_counts["parsed"] += len(parsed)
+            self.stage_tokens["parsed"] += sum(len(doc) for doc in parsed)
             return {text: compiled.reference_hits(doc) for text, doc in zip(texts, parsed)}
         units = [compiled.start(doc) for doc in docs]
         for stage in (TAGGED, PARSED):
@@ -143,6 +146,7 @@ class Linter:
                     compiled.advance(unit, stage)
         for unit in units:
             self.stage_counts[STAGE_NAMES[unit.done]] += 1
+            self.stage_tokens[STAGE_NAMES[unit.done]] += len(unit.doc)
             if tokenized is not None:
                 tokenized.offer(unit.doc)
         return {text: compiled.unit_hits(unit) for text, unit in zip(texts, units)}

@@ -17,6 +17,17 @@ from msglint.stages import PARSED, SURFACE, PipelineStages
 from .conftest import REPO
 
 DEV_SETS = [REPO.parent / "shared" / "eval" / name for name in ("dev.jsonl", "dev2.jsonl")]
+# Our own texts where the surface form alone could mislead: lemmas that depend on the tag, words in
+# capitals that the tagger may take for names (whose lemma keeps its capitals), title case.
+TRICKY = [
+    "SAFE Grants: the small-business fund opens in May.",
+    "RELAX. ENJOY. REPEAT.",
+    "Relax And Enjoy The Show",
+    "She felt the felt hat. He leaves the leaves. We saw the saw. The left shoe left early.",
+    "Feeling cozy? Cozier nights start here. We loved it, you will love it.",
+    "Shipping is free. We are shipping your order today. Delivered by Friday.",
+    "Enjoyed by thousands. ENJOYING the view? Enjoys a following.",
+]
 
 
 def _texts() -> list[str]:
@@ -25,6 +36,7 @@ def _texts() -> list[str]:
 
     for rule in load_ruleset().rules:
         texts += [example.text for example in rule.flag_examples + rule.pass_examples]
+    texts += TRICKY
     texts.append("\n\n".join(texts[:40]))  # one long multi-paragraph message as well
     for dev_set in DEV_SETS:
         if dev_set.is_file():
@@ -79,6 +91,13 @@ def test_units_go_only_as_far_as_their_patterns_need(ruleset, nlp):
     assert _stage_reached(linter, "A relaxing weekend.") == "parsed"
     # dependency patterns need the parse
     assert _stage_reached(linter, "You've been selected for this deal.") == "parsed"
+
+
+def test_a_word_in_capitals_waits_for_the_tagger(ruleset, nlp):
+    """"SAFE" may be a name whose lemma keeps its capitals, so it is not decided on the surface."""
+    linter = Linter(ruleset, nlp=nlp)
+    assert _stage_reached(linter, "Safe travels.") == "surface"
+    assert _stage_reached(linter, "SAFE Grants open in May.") == "parsed"
 
 
 def test_a_unit_with_two_cues_is_parsed_for_its_sentences(ruleset, nlp):
@@ -140,3 +159,27 @@ def test_possible_lemmas_agree_with_spacys_lemmatizer(nlp):
             assert expected in forms.possible_lemmas(token.lower_)
             checked += 1
     assert checked > 400
+
+
+def test_a_pipeline_whose_ruler_ignores_the_parse_gets_a_tagged_stage():
+    """The stages come from what each pipe reads and writes, not from en_core_web_sm's layout."""
+    import spacy
+
+    from msglint.stages import TAGGED
+
+    nlp = spacy.blank("en")
+    for name in ("tok2vec", "tagger", "parser"):
+        nlp.add_pipe(name)
+    nlp.add_pipe("attribute_ruler").add([[{"TAG": "NN"}]], {"POS": "NOUN"})
+    nlp.add_pipe("lemmatizer", config={"mode": "rule"})
+    stages = PipelineStages.of(nlp)
+    assert stages.tagged_pipes == ["tok2vec", "tagger", "attribute_ruler", "lemmatizer"]
+    assert {stages.attr_stage(a) for a in ("TAG", "POS", "LEMMA")} == {TAGGED}
+    assert stages.attr_stage("DEP") == PARSED
+    assert stages.pipes_between(TAGGED, PARSED) == ["parser"]
+    # once the ruler reads DEP, what it writes, and the lemmas read from it, wait for the parse
+    nlp.get_pipe("attribute_ruler").add([[{"DEP": "aux"}]], {"POS": "AUX"})
+    stages = PipelineStages.of(nlp)
+    assert stages.tagged_pipes == ["tok2vec", "tagger"]
+    assert stages.attr_stage("TAG") == TAGGED and stages.attr_stage("LEMMA") == PARSED
+    assert stages.pipes_between(TAGGED, PARSED) == ["parser", "attribute_ruler", "lemmatizer"]

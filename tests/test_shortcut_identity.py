@@ -183,3 +183,16 @@ def test_a_pipeline_whose_ruler_ignores_the_parse_gets_a_tagged_stage():
     assert stages.tagged_pipes == ["tok2vec", "tagger"]
     assert stages.attr_stage("TAG") == TAGGED and stages.attr_stage("LEMMA") == PARSED
     assert stages.pipes_between(TAGGED, PARSED) == ["parser", "attribute_ruler", "lemmatizer"]
+
+
+def test_rules_stages_lists_each_rule_with_its_stage(run_cli, ruleset):
+    result = run_cli("rules", "--stages")
+    assert result.exit_code == 0
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("pipeline ")
+    assert any(line.startswith("  parsed:") and "parser" in line for line in lines)
+    listed = {line.split()[0] for line in lines if line and not line.startswith(" ") and not line.startswith("pipeline")}
+    assert listed == ruleset.ids
+    row = next(line for line in lines if line.startswith("style.false-co-creation"))
+    assert row.split()[1:] == ["surface", "+", "parsed"]  # its phrases, and its dependency patterns
+    assert any("match.dependency[0]" in line and "a dependency pattern" in line for line in lines)

@@ -171,11 +171,17 @@ def required_sets(token_specs: list[dict], lemma_forms: LemmaForms) -> list[set[
 
 class AnchorIndex:
     """Decides from a unit's words alone which patterns could match in it. Owners are any hashable
-    label (here: rule id, stage and role)."""
+    label (here: rule id, stage and role).
 
-    def __init__(self):
-        self._by_word: dict[str, list[tuple[int, int]]] = {}
-        self._full: list[int] = []
+    Each pattern is indexed under one of its required sets only, the one least likely to occur
+    (fewest common words, then fewest words); the other sets are checked when that one is met. So
+    "your" or "the", which occur in most units, rarely start a check.
+    """
+
+    def __init__(self, is_common=lambda word: False):
+        self._is_common = is_common
+        self._by_word: dict[str, list[int]] = {}
+        self._rest: list[list[set[str]]] = []
         self._owner: list = []
         self.unanchored: set = set()  # owners with a pattern that names no word: always candidates
 
@@ -185,21 +191,24 @@ class AnchorIndex:
         if not requirements:
             self.unanchored.add(owner)
             return
-        pattern = len(self._full)
-        self._full.append((1 << len(requirements)) - 1)
+        trigger = min(range(len(requirements)),
+                      key=lambda i: (sum(map(self._is_common, requirements[i])), len(requirements[i])))
+        pattern = len(self._owner)
         self._owner.append(owner)
-        for bit, words in enumerate(requirements):
-            for word in words:
-                self._by_word.setdefault(word, []).append((pattern, 1 << bit))
+        self._rest.append([words for i, words in enumerate(requirements) if i != trigger])
+        for word in requirements[trigger]:
+            self._by_word.setdefault(word, []).append(pattern)
 
     def candidates(self, words: set[str]) -> set:
         """The owners with at least one pattern whose required words are all present."""
         found = set(self.unanchored)
-        seen: dict[int, int] = {}
+        seen: set[int] = set()
         for word in words:
-            for pattern, bit in self._by_word.get(word, ()):
-                mask = seen.get(pattern, 0) | bit
-                seen[pattern] = mask
-                if mask == self._full[pattern]:
-                    found.add(self._owner[pattern])
+            for pattern in self._by_word.get(word, ()):
+                if pattern in seen:
+                    continue
+                seen.add(pattern)
+                owner = self._owner[pattern]
+                if owner not in found and all(not words.isdisjoint(other) for other in self._rest[pattern]):
+                    found.add(owner)
         return found

@@ -130,28 +130,31 @@ class Linter:
         compiled = self.compiled
         docs = list(self.nlp.tokenizer.pipe(texts))
         if not self.shortcut:
-            parsed = self._annotate(docs, compiled.stages.pipes_between(SURFACE, PARSED), batch_size, fresh=True)
+            parsed = self._annotate(texts, docs, compiled.stages.pipes_between(SURFACE, PARSED), batch_size, fresh=True)
             self.stage_counts["parsed"] += len(parsed)
             self.stage_tokens["parsed"] += sum(len(doc) for doc in parsed)
             return {text: compiled.reference_hits(doc) for text, doc in zip(texts, parsed)}
         units = [compiled.start(doc) for doc in docs]
         for stage in (TAGGED, PARSED):
-            due = [unit for unit in units if unit.done < stage and compiled.required_stage(unit) == stage]
-            for done in sorted({unit.done for unit in due}):
-                group = [unit for unit in due if unit.done == done]
+            due = [(text, unit) for text, unit in zip(texts, units)
+                   if unit.done < stage and compiled.required_stage(unit) == stage]
+            for done in sorted({unit.done for _, unit in due}):
+                group = [(text, unit) for text, unit in due if unit.done == done]
                 pipes = compiled.stages.pipes_between(done, stage)
-                annotated = self._annotate([u.doc for u in group], pipes, batch_size, fresh=done == SURFACE)
-                for unit, doc in zip(group, annotated):
+                annotated = self._annotate([t for t, _ in group], [u.doc for _, u in group], pipes, batch_size,
+                                           fresh=done == SURFACE)
+                for (_, unit), doc in zip(group, annotated):
                     unit.doc = doc
                     compiled.advance(unit, stage)
         for unit in units:
             self.stage_counts[STAGE_NAMES[unit.done]] += 1
             self.stage_tokens[STAGE_NAMES[unit.done]] += len(unit.doc)
-            if tokenized is not None:
-                tokenized.offer(unit.doc)
+        if tokenized is not None:
+            for text, unit in zip(texts, units):
+                tokenized.offer(text, unit.doc)
         return {text: compiled.unit_hits(unit) for text, unit in zip(texts, units)}
 
-    def _annotate(self, docs: list, pipes: list[str], batch_size: int, *, fresh: bool) -> list:
+    def _annotate(self, texts: list[str], docs: list, pipes: list[str], batch_size: int, *, fresh: bool) -> list:
         """The Docs annotated by `pipes`, in pipeline order, with lemmas in lower case. Worker processes
         get the texts of tokenized-only Docs (a Doc costs more to send than to make); in one process,
         or for a Doc already part-annotated, the pipes run here on the Docs themselves."""
@@ -160,7 +163,7 @@ class Linter:
         nlp = self.nlp
         if self.jobs > 1 and fresh and docs:
             disabled = [name for name in nlp.pipe_names if name not in pipes]
-            out = list(nlp.pipe([doc.text for doc in docs], batch_size=batch_size, n_process=self.jobs,
+            out = list(nlp.pipe(texts, batch_size=batch_size, n_process=self.jobs,
                                 disable=disabled))
         else:
             stream = iter(docs)
@@ -227,12 +230,12 @@ class _ParagraphDocs(dict):
         super().__init__()
         self._paragraphs = paragraphs
 
-    def offer(self, doc) -> None:
-        if doc.text in self._paragraphs and len(self) < TEXTS_PER_BATCH:
+    def offer(self, text: str, doc) -> None:
+        if text in self._paragraphs and len(self) < TEXTS_PER_BATCH:
             import numpy  # loaded with spaCy already
 
             doc.tensor = numpy.zeros((0,), dtype="float32")
-            self[doc.text] = doc
+            self[text] = doc
 
 
 def _finding(rule: Rule, location: Location, fields: dict) -> Finding:

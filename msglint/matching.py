@@ -101,7 +101,8 @@ class CompiledRules:
         self._sets: dict[tuple[str, int], _MatcherSet] = {}
         self._reference: dict[str, _MatcherSet] = {}
         self.variants: dict[str, list[Variant]] = defaultdict(list)
-        self.anchors = AnchorIndex()
+        vocab = nlp.vocab
+        self.anchors = AnchorIndex(is_common=lambda word: not word.startswith(ODD_CASE) and vocab[word].is_stop)
         self._level_rules = {rule.id for rule in rules if rule.level is not None}
         self.paragraph_rules: set[str] = set()  # rules with patterns matched per paragraph
         for rule in rules:

@@ -61,7 +61,8 @@ class LemmaForms:
     def __init__(self, nlp):
         self._rules: list[tuple[str, str]] = []
         self._irregular: dict[str, set[str]] = {}
-        self._ruler_lemmas: list[tuple[dict, str]] = []  # (token spec, lemma) set by the attribute_ruler
+        self._ruler_lemmas: dict[str, set[str]] = {}  # lower-case form -> lemmas the attribute_ruler gives it
+        self._open_specs: list[tuple[dict, str]] = []  # (token spec, lemma) for specs that list no forms
         self._tables: dict[str, tuple[set, dict, list]] = {}
         self.open_lemmas: set[str] = set()  # lemmas the ruler gives to forms we cannot list
         self.rule_based = False
@@ -88,14 +89,19 @@ class LemmaForms:
                 lemma = lemma.lower()
                 for pattern in entry["patterns"]:
                     spec = pattern[entry.get("index", 0)] if -len(pattern) <= entry.get("index", 0) < len(pattern) else {}
-                    self._ruler_lemmas.append((spec, lemma))
                     forms = next((_literals(spec[a]) for a in _LITERAL_ATTRS if a in spec), None)
                     if forms is None:
                         self.open_lemmas.add(lemma)
+                        self._open_specs.append((spec, lemma))
                     else:
                         self._irregular.setdefault(lemma, set()).update(f.lower() for f in forms)
+                        for form in forms:
+                            self._ruler_lemmas.setdefault(form.lower(), set()).add(lemma)
         self._possible: dict[str, frozenset] = {}
-        self.known_words = set().union(*(index | set(exceptions) for index, exceptions, _ in self._tables.values()))
+
+    def is_known(self, form: str) -> bool:
+        """A word of the lemmatizer's tables (the rules also make forms that are never words)."""
+        return any(form in index or form in exceptions for index, exceptions, _ in self._tables.values())
 
     def forms(self, lemma: str) -> set[str]:
         """Every lower-case form the pipeline may give this lemma (a superset: some are never words)."""
@@ -112,7 +118,8 @@ class LemmaForms:
         if found is None:
             lemmas = {form}  # a base form, a proper noun, a part of speech without tables
             lemmas.update(self._rule_lemma(form, pos) for pos in self._tables)
-            lemmas.update(lemma for spec, lemma in self._ruler_lemmas if _may_match_form(spec, form))
+            lemmas.update(self._ruler_lemmas.get(form, ()))
+            lemmas.update(lemma for spec, lemma in self._open_specs if _may_match_form(spec, form))
             found = self._possible[form] = frozenset(lemmas)
         return found
 

@@ -59,9 +59,14 @@ def lint_texts(texts: Iterable[str], *, linter: Linter | None = None, **context:
     return list(linter.check((m, context_for(m, EMPTY, overrides)) for m in messages))
 
 
-# Messages read during validation are kept for the analysis up to this many characters in all, so
+# Messages read during validation are kept for the analysis up to about this much memory in all, so
 # that a run reads each input once; beyond it (a huge campaign) they are read again, keeping memory flat.
-READ_AHEAD_CHARS = 2_000_000
+READ_AHEAD_BYTES = 4_000_000
+
+
+def _footprint(message: Message) -> int:
+    """Roughly what a kept message costs: its texts and offsets, and the objects around them."""
+    return 4 * len(message.original) + 1024
 
 
 def iter_messages(paths: list[str], *, stdin_message: Message | None = None, config: Config | None,
@@ -85,14 +90,14 @@ def validate_inputs(paths: list[str], *, config: Config | None, command_line: di
                     input_format: str | None = None) -> tuple[dict[str, tuple], list[Config]]:
     """Read every input, its config and its context once, so that any bad file, config value or
     directive stops the run before output starts. Returns what was read, for iter_messages(read_ahead=)
-    (standard input always, since it cannot be read twice; files up to READ_AHEAD_CHARS), and the
+    (standard input always, since it cannot be read twice; files up to READ_AHEAD_BYTES), and the
     distinct configs in use."""
-    kept, configs, budget = {}, {}, READ_AHEAD_CHARS
+    kept, configs, budget = {}, {}, READ_AHEAD_BYTES
     for item in iter_messages(paths, config=config, command_line=command_line, input_format=input_format):
         message, _, file_config = item
-        if message.path == STDIN_PATH or len(message.original) <= budget:
+        if message.path == STDIN_PATH or _footprint(message) <= budget:
             kept[message.path] = item
-            budget -= 0 if message.path == STDIN_PATH else len(message.original)
+            budget -= 0 if message.path == STDIN_PATH else _footprint(message)
         configs[file_config.path] = file_config
     return kept, list(configs.values())
 

@@ -32,6 +32,7 @@ _PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
 DEFAULT_BATCH_SIZE = 64
 CHUNK_MESSAGES = 512  # messages analysed together: large enough to batch, small enough to stream
 TEXTS_PER_BATCH = 2048  # blocks or units tokenized and parsed together, whatever the message sizes
+KEPT_PARAGRAPH_DOCS = 1024  # unit Docs kept per chunk for the paragraphs that are one unit
 
 
 def render(template: str, fields: dict) -> str:
@@ -231,7 +232,7 @@ class _ParagraphDocs(dict):
         self._paragraphs = paragraphs
 
     def offer(self, text: str, doc) -> None:
-        if text in self._paragraphs and len(self) < TEXTS_PER_BATCH:
+        if text in self._paragraphs and len(self) < KEPT_PARAGRAPH_DOCS:
             import numpy  # loaded with spaCy already
 
             doc.tensor = numpy.zeros((0,), dtype="float32")

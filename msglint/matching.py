@@ -101,8 +101,8 @@ class CompiledRules:
         self._sets: dict[tuple[str, int], _MatcherSet] = {}
         self._reference: dict[str, _MatcherSet] = {}
         self.variants: dict[str, list[Variant]] = defaultdict(list)
-        vocab = nlp.vocab
-        self.anchors = AnchorIndex(is_common=lambda word: not word.startswith(ODD_CASE) and vocab[word].is_stop)
+        stop_words = nlp.Defaults.stop_words
+        self.anchors = AnchorIndex(is_common=stop_words.__contains__)
         self._level_rules = {rule.id for rule in rules if rule.level is not None}
         self.paragraph_rules: set[str] = set()  # rules with patterns matched per paragraph
         for rule in rules:
@@ -116,6 +116,8 @@ class CompiledRules:
                 if variant.shortcut:
                     self._add(self._set(rule_id, variant.stage), variant)
                     self.anchors.add(variant.requirements, (rule_id, variant.stage, variant.role))
+                variant.requirements = []  # only the index needs them
+        self._lemma_forms = None  # the lemmatizer's tables turned around are needed only to compile
 
     # ----- compiling
 
@@ -177,8 +179,8 @@ class CompiledRules:
             variants.append(Variant(rule.id, role, surface_kind, surface_pattern, base, surface_requirements, where,
                                     reference=False))
         if unsure:
-            known = self._lemma_forms.known_words  # real words first, not the rules' over-generated forms
-            ordered = sorted((f for f in unsure if not f.startswith(ODD_CASE)), key=lambda f: (f not in known, f))
+            known = self._lemma_forms.is_known  # real words first, not the rules' over-generated forms
+            ordered = sorted((f for f in unsure if not f.startswith(ODD_CASE)), key=lambda f: (not known(f), f))
             shown = ", ".join(ordered[:4]) + (", ..." if len(ordered) > 4 else "")
             why = f"the lemma of {shown} depends on the tag, and " if ordered else ""
             variants.append(Variant(rule.id, role, kind, lowered, stage, requirements + [unsure], where,
@@ -219,7 +221,10 @@ class CompiledRules:
         return out, unsure
 
     def _set(self, rule_id: str, stage: int) -> _MatcherSet:
-        return self._sets.setdefault((rule_id, stage), _MatcherSet(self._vocab))
+        found = self._sets.get((rule_id, stage))
+        if found is None:
+            found = self._sets[(rule_id, stage)] = _MatcherSet(self._vocab)
+        return found
 
     def _add(self, matchers: _MatcherSet, variant: Variant) -> None:
         key = f"{variant.rule}|{variant.role}"
@@ -321,7 +326,9 @@ class CompiledRules:
             for rule_id, variants in self.variants.items():
                 for variant in variants:
                     if variant.reference:
-                        self._add(self._reference.setdefault(rule_id, _MatcherSet(self._vocab)), variant)
+                        if rule_id not in self._reference:
+                            self._reference[rule_id] = _MatcherSet(self._vocab)
+                        self._add(self._reference[rule_id], variant)
         return self._finish(doc, self._raw(doc, self._reference.values()), parsed=True)
 
     def _raw(self, doc, matcher_sets) -> dict:

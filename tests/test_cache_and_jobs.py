@@ -107,7 +107,7 @@ def test_rule_cache_round_trip_equals_a_fresh_load(tmp_path, ruleset):
 
 
 def test_each_input_is_read_once(tmp_path, monkeypatch, run_cli):
-    """Validation and analysis share the read (within msglint.api.READ_AHEAD_CHARS)."""
+    """Validation and analysis share the read (within msglint.api.READ_AHEAD_BYTES)."""
     import msglint.api
 
     reads = []
@@ -119,7 +119,7 @@ def test_each_input_is_read_once(tmp_path, monkeypatch, run_cli):
     assert result.exit_code == 1
     assert sorted(reads) == sorted(str(tmp_path / name) for name in ("a.txt", "b.txt"))
     # past the budget, files are read again rather than held
-    monkeypatch.setattr(msglint.api, "READ_AHEAD_CHARS", 0)
+    monkeypatch.setattr(msglint.api, "READ_AHEAD_BYTES", 0)
     reads.clear()
     assert run_cli("check", "--no-cache", "--format", "json", str(tmp_path)).stdout == result.stdout
     assert len(reads) == 4

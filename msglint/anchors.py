@@ -1,19 +1,23 @@
-"""Anchors: the words without which a pattern cannot match, derived from the rules themselves.
+"""Anchors: the words without which a pattern cannot match, derived from the rules themselves; and
+the surface forms of lemmas, from the pipeline's own lemmatizer tables.
 
-Every token a syntactic pattern requires and that names its word (a literal, or a lemma, expanded
-to every form the pipeline's own lemmatizer tables map to it) is a requirement. A unit whose words
-do not meet all the requirements of at least one pattern cannot match any, so it is not parsed.
+Every token a pattern requires and that names its word (a literal, or a lemma, expanded to every
+form the pipeline's lemmatizer can map to it) is a requirement. A unit whose words do not meet all
+the requirements of a pattern cannot match it, so that pattern is not run there, and a unit that
+can match no pattern beyond the tokenizer's reach is not tagged or parsed at all.
 """
 
 from __future__ import annotations
 
-LEXICAL_ATTRS = frozenset(
-    {"ORTH", "TEXT", "LOWER", "NORM", "LENGTH", "IS_ALPHA", "IS_ASCII", "IS_DIGIT", "IS_LOWER", "IS_UPPER",
-     "IS_TITLE", "IS_PUNCT", "IS_SPACE", "IS_STOP", "IS_BRACKET", "IS_QUOTE", "IS_LEFT_PUNCT",
-     "IS_RIGHT_PUNCT", "IS_CURRENCY", "LIKE_NUM", "LIKE_URL", "LIKE_EMAIL", "SHAPE", "PREFIX", "SUFFIX", "OP"}
-)
+import re
+
+from .stages import TOKENIZER_ATTRS
+
+LEXICAL_ATTRS = TOKENIZER_ATTRS | {"OP"}
 _LITERAL_ATTRS = ("LOWER", "ORTH", "TEXT", "NORM")
 _OPTIONAL_OPS = ("?", "*", "!")
+_UNIVERSAL_POS = ("adj", "adp", "adv", "aux", "cconj", "det", "intj", "noun", "num", "part", "pron", "propn",
+                  "punct", "sconj", "sym", "verb", "x")
 
 
 def is_lexical(token_spec: dict) -> bool:
@@ -21,48 +25,136 @@ def is_lexical(token_spec: dict) -> bool:
     return set(token_spec) <= LEXICAL_ATTRS
 
 
+def _literals(value) -> list[str] | None:
+    """The strings a spec value names, when it names them all (a string or an IN list)."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict) and set(value) == {"IN"} and all(isinstance(v, str) for v in value["IN"]):
+        return list(value["IN"])
+    return None
+
+
+def _may_match_form(spec: dict, form: str) -> bool:
+    """Whether a token spec of the attribute_ruler could match a token of this (lower-case) text."""
+    for attr in _LITERAL_ATTRS:
+        value = spec.get(attr)
+        if value is None:
+            continue
+        literals = _literals(value)
+        if literals is not None:
+            return form in {v.lower() for v in literals}
+        if isinstance(value, dict) and isinstance(value.get("REGEX"), str):
+            return re.search(value["REGEX"], form, flags=re.IGNORECASE) is not None
+    return True
+
+
 class LemmaForms:
-    """Every surface form (lower case) that the pipeline can give a lemma, from its own tables."""
+    """The lemmatizer's tables turned around: every surface form (lower case) a lemma can come from,
+    and every lemma a surface form can get under any part of speech.
+
+    The second is what makes a surface decision exact: a form whose every possible lemma is in a
+    pattern's lemma list matches it whatever the tagger says ("enjoy" is always "enjoy"), while a
+    form whose lemma depends on the tag ("felt": "feel" as a verb, "felt" as a noun; and any word
+    tagged as a proper noun keeps its own text) is left to the pipeline.
+    """
 
     def __init__(self, nlp):
         self._rules: list[tuple[str, str]] = []
         self._irregular: dict[str, set[str]] = {}
+        self._ruler_lemmas: dict[str, set[str]] = {}  # lower-case form -> lemmas the attribute_ruler gives it
+        self._open_specs: list[tuple[dict, str]] = []  # (token spec, lemma) for specs that list no forms
+        self._tables: dict[str, tuple[set, dict, list]] = {}
+        self.open_lemmas: set[str] = set()  # lemmas the ruler gives to forms we cannot list
+        self.rule_based = False
         if "lemmatizer" in nlp.pipe_names:
-            lookups = nlp.get_pipe("lemmatizer").lookups
-            if lookups.has_table("lemma_rules"):
-                for rules in lookups.get_table("lemma_rules").values():
-                    self._rules.extend((old, new) for old, new in rules)
-            if lookups.has_table("lemma_exc"):
-                for exceptions in lookups.get_table("lemma_exc").values():
-                    for form, lemmas in exceptions.items():
-                        for lemma in lemmas:
-                            self._irregular.setdefault(lemma.lower(), set()).add(form.lower())
+            lemmatizer = nlp.get_pipe("lemmatizer")
+            self.rule_based = lemmatizer.mode == "rule"
+            lookups = lemmatizer.lookups
+            tables = [lookups.get_table(name) if lookups.has_table(name) else {}
+                      for name in ("lemma_index", "lemma_exc", "lemma_rules")]
+            for pos in _UNIVERSAL_POS:
+                index, exceptions, rules = (table.get(pos) for table in tables)
+                if index or exceptions or rules:
+                    self._tables[pos] = (set(index or ()), dict(exceptions or {}), list(rules or ()))
+                self._rules.extend((old, new) for old, new in rules or ())
+                for form, lemmas in (exceptions or {}).items():
+                    for lemma in lemmas:
+                        self._irregular.setdefault(lemma.lower(), set()).add(form.lower())
         if "attribute_ruler" in nlp.pipe_names:
             # Contractions get their lemmas here ("'re" -> "be"), not from the lemmatizer.
             for entry in nlp.get_pipe("attribute_ruler").patterns:
                 lemma = entry.get("attrs", {}).get("LEMMA")
-                for pattern in entry["patterns"] if lemma else ():
-                    for spec in pattern:
-                        for attr in _LITERAL_ATTRS:
-                            # Contractions come as lists: {"LOWER": {"IN": ["am", "'m"]}}.
-                            for form in _values(spec.get(attr)) or ():
-                                self._irregular.setdefault(lemma.lower(), set()).add(form.lower())
+                if not isinstance(lemma, str):
+                    continue
+                lemma = lemma.lower()
+                for pattern in entry["patterns"]:
+                    spec = pattern[entry.get("index", 0)] if -len(pattern) <= entry.get("index", 0) < len(pattern) else {}
+                    forms = next((_literals(spec[a]) for a in _LITERAL_ATTRS if a in spec), None)
+                    if forms is None:
+                        self.open_lemmas.add(lemma)
+                        self._open_specs.append((spec, lemma))
+                    else:
+                        self._irregular.setdefault(lemma, set()).update(f.lower() for f in forms)
+                        for form in forms:
+                            self._ruler_lemmas.setdefault(form.lower(), set()).add(lemma)
+        self._possible: dict[str, frozenset] = {}
+
+    def is_known(self, form: str) -> bool:
+        """A word of the lemmatizer's tables (the rules also make forms that are never words)."""
+        return any(form in index or form in exceptions for index, exceptions, _ in self._tables.values())
 
     def forms(self, lemma: str) -> set[str]:
+        """Every lower-case form the pipeline may give this lemma (a superset: some are never words)."""
         lemma = lemma.lower()
         out = {lemma} | self._irregular.get(lemma, set())
         for old, new in self._rules:
             if lemma.endswith(new):
-                out.add(lemma[: len(lemma) - len(new)] + old if new else lemma + old)
+                out.add(lemma[: len(lemma) - len(new)] + old)
         return out
 
+    def possible_lemmas(self, form: str) -> frozenset:
+        """Every lemma (lower case) the pipeline may give a token of this lower-case text."""
+        found = self._possible.get(form)
+        if found is None:
+            lemmas = {form}  # a base form, a proper noun, a part of speech without tables
+            lemmas.update(self._rule_lemma(form, pos) for pos in self._tables)
+            lemmas.update(self._ruler_lemmas.get(form, ()))
+            lemmas.update(lemma for spec, lemma in self._open_specs if _may_match_form(spec, form))
+            found = self._possible[form] = frozenset(lemmas)
+        return found
 
-def _values(value) -> list[str] | None:
-    if isinstance(value, str):
-        return [value]
-    if isinstance(value, dict) and set(value) == {"IN"}:
-        return [v for v in value["IN"] if isinstance(v, str)]
-    return None
+    def _rule_lemma(self, string: str, pos: str) -> str:
+        """spaCy's Lemmatizer.rule_lemmatize for a token without morphology, from the same tables."""
+        index, exceptions, rules = self._tables[pos]
+        forms: list[str] = []
+        oov: list[str] = []
+        for old, new in rules:
+            if string.endswith(old):
+                form = string[: len(string) - len(old)] + new
+                if not form:
+                    continue
+                if form in index:
+                    forms.insert(0, form)
+                elif not form.isalpha():
+                    forms.append(form)
+                else:
+                    oov.append(form)
+        forms = list(dict.fromkeys(forms))
+        for form in exceptions.get(string, []):
+            if form not in forms:
+                forms.insert(0, form)
+        return (forms or oov or [string])[0]
+
+    def split(self, lemmas: list[str]) -> tuple[set[str], set[str]] | None:
+        """The forms of these lemmas as (sure, unsure): a sure form has one of them as its lemma
+        whatever its tag; an unsure one only under some tags. None when the forms cannot be listed."""
+        wanted = {lemma.lower() for lemma in lemmas}
+        if not self.rule_based or wanted & self.open_lemmas:
+            return None
+        sure, unsure = set(), set()
+        for form in set().union(*(self.forms(lemma) for lemma in wanted)):
+            (sure if self.possible_lemmas(form) <= wanted else unsure).add(form)
+        return sure, unsure
 
 
 def token_anchor(spec: dict, lemma_forms: LemmaForms) -> set[str] | None:
@@ -70,48 +162,60 @@ def token_anchor(spec: dict, lemma_forms: LemmaForms) -> set[str] | None:
     if spec.get("OP") in _OPTIONAL_OPS or str(spec.get("OP", "")).startswith("{0"):
         return None
     for attr in _LITERAL_ATTRS:
-        values = _values(spec.get(attr))
+        values = _literals(spec.get(attr))
         if values is not None:
-            return {v.lower() for v in values}
-    lemmas = _values(spec.get("LEMMA"))
-    if lemmas is not None:
+            return {v.lower() for v in values}  # empty for an empty list: the pattern never matches
+    lemmas = _literals(spec.get("LEMMA"))
+    if lemmas is not None and not ({lemma.lower() for lemma in lemmas} & lemma_forms.open_lemmas):
         return set().union(*(lemma_forms.forms(lemma) for lemma in lemmas))
     return None
 
 
 def required_sets(token_specs: list[dict], lemma_forms: LemmaForms) -> list[set[str]]:
     """For each required token that names its word, the forms it may take: all must be present."""
-    return [anchor for anchor in (token_anchor(spec, lemma_forms) for spec in token_specs) if anchor]
+    return [anchor for anchor in (token_anchor(spec, lemma_forms) for spec in token_specs) if anchor is not None]
 
 
 class AnchorIndex:
-    """Decides from a unit's words alone which rules' syntactic patterns could match in it."""
+    """Decides from a unit's words alone which patterns could match in it. Owners are any hashable
+    label (here: rule id, stage and role).
 
-    def __init__(self):
-        self._by_word: dict[str, list[tuple[int, int]]] = {}
-        self._full: list[int] = []
-        self._owner: list[str] = []
-        self.unanchored: set[str] = set()  # rules with a pattern that names no word: always candidates
+    Each pattern is indexed under one of its required sets only, the one least likely to occur
+    (fewest common words, then fewest words); the other sets are checked when that one is met. So
+    "your" or "the", which occur in most units, rarely start a check.
+    """
 
-    def add(self, requirements: list[set[str]], owner: str) -> None:
+    def __init__(self, is_common=lambda word: False):
+        self._is_common = is_common
+        self._by_word: dict[str, list[int]] = {}
+        self._rest: list[list[set[str]]] = []
+        self._owner: list = []
+        self.unanchored: set = set()  # owners with a pattern that names no word: always candidates
+
+    def add(self, requirements: list[set[str]], owner) -> None:
+        if any(not words for words in requirements):
+            return  # a required token no word can meet: never a candidate
         if not requirements:
             self.unanchored.add(owner)
             return
-        pattern = len(self._full)
-        self._full.append((1 << len(requirements)) - 1)
+        trigger = min(range(len(requirements)),
+                      key=lambda i: (sum(map(self._is_common, requirements[i])), len(requirements[i])))
+        pattern = len(self._owner)
         self._owner.append(owner)
-        for bit, words in enumerate(requirements):
-            for word in words:
-                self._by_word.setdefault(word, []).append((pattern, 1 << bit))
+        self._rest.append([words for i, words in enumerate(requirements) if i != trigger])
+        for word in requirements[trigger]:
+            self._by_word.setdefault(word, []).append(pattern)
 
-    def candidates(self, words: set[str]) -> set[str]:
-        """The rules with at least one pattern whose required words are all present."""
+    def candidates(self, words: set[str]) -> set:
+        """The owners with at least one pattern whose required words are all present."""
         found = set(self.unanchored)
-        seen: dict[int, int] = {}
+        seen: set[int] = set()
         for word in words:
-            for pattern, bit in self._by_word.get(word, ()):
-                mask = seen.get(pattern, 0) | bit
-                seen[pattern] = mask
-                if mask == self._full[pattern]:
-                    found.add(self._owner[pattern])
+            for pattern in self._by_word.get(word, ()):
+                if pattern in seen:
+                    continue
+                seen.add(pattern)
+                owner = self._owner[pattern]
+                if owner not in found and all(not words.isdisjoint(other) for other in self._rest[pattern]):
+                    found.add(owner)
         return found

@@ -59,12 +59,27 @@ def lint_texts(texts: Iterable[str], *, linter: Linter | None = None, **context:
     return list(linter.check((m, context_for(m, EMPTY, overrides)) for m in messages))
 
 
-def iter_messages(paths: list[str], *, stdin_message: Message | None, config: Config | None,
-                  command_line: dict[str, Any], input_format: str | None = None
-                  ) -> Iterator[tuple[Message, Context, Config]]:
-    """Each message with its context and the config that governs it, read as the linter asks.
-    An explicit config (--config) serves every file; otherwise each file finds its nearest one."""
+# Messages read during validation are kept for the analysis up to about this much memory in all, so
+# that a run reads each input once; beyond it (a huge campaign) they are read again, keeping memory flat.
+READ_AHEAD_BYTES = 4_000_000
+
+
+def _footprint(message: Message) -> int:
+    """Roughly what a kept message costs: its texts and offsets, and the objects around them."""
+    return 4 * len(message.original) + 1024
+
+
+def iter_messages(paths: list[str], *, stdin_message: Message | None = None, config: Config | None,
+                  command_line: dict[str, Any], input_format: str | None = None,
+                  read_ahead: dict[str, tuple] | None = None) -> Iterator[tuple[Message, Context, Config]]:
+    """Each message with its context and the config that governs it, read as the linter asks (or
+    taken from what validate_inputs kept). An explicit config (--config) serves every file;
+    otherwise each file finds its nearest one."""
+    kept = dict(read_ahead or {})
     for path in paths:
+        if path in kept:
+            yield kept.pop(path)  # released as it goes; a path given twice is read again
+            continue
         reuse = path == STDIN_PATH and stdin_message is not None
         message = stdin_message if reuse else read_message(path, input_format)
         file_config = config if config is not None else config_for_message(path)
@@ -72,17 +87,19 @@ def iter_messages(paths: list[str], *, stdin_message: Message | None, config: Co
 
 
 def validate_inputs(paths: list[str], *, config: Config | None, command_line: dict[str, Any],
-                    input_format: str | None = None) -> tuple[Message | None, list[Config]]:
+                    input_format: str | None = None) -> tuple[dict[str, tuple], list[Config]]:
     """Read every input, its config and its context once, so that any bad file, config value or
-    directive stops the run before output starts. Keeps only standard input (it cannot be read
-    twice) and the distinct configs in use."""
-    stdin_message, configs = None, {}
-    for message, _, file_config in iter_messages(paths, stdin_message=None, config=config,
-                                                 command_line=command_line, input_format=input_format):
-        if message.path == STDIN_PATH:
-            stdin_message = message
+    directive stops the run before output starts. Returns what was read, for iter_messages(read_ahead=)
+    (standard input always, since it cannot be read twice; files up to READ_AHEAD_BYTES), and the
+    distinct configs in use."""
+    kept, configs, budget = {}, {}, READ_AHEAD_BYTES
+    for item in iter_messages(paths, config=config, command_line=command_line, input_format=input_format):
+        message, _, file_config = item
+        if message.path == STDIN_PATH or _footprint(message) <= budget:
+            kept[message.path] = item
+            budget -= 0 if message.path == STDIN_PATH else _footprint(message)
         configs[file_config.path] = file_config
-    return stdin_message, list(configs.values())
+    return kept, list(configs.values())
 
 
 def settings_config(explicit: str | None) -> Config:
@@ -98,27 +115,27 @@ def build_ruleset(config: Config, extra_rules: tuple[str, ...], builtin: bool, *
     extra = list(config.rules) + list(extra_rules)
     if not use_cache:
         return load_ruleset(extra, builtin=builtin)
-    import pickle
-
-    from . import __version__
+    from . import __version__, rulecache
     from .cache import default_cache_dir
     from .ruleset import fingerprint, rule_files
 
-    stored = default_cache_dir() / f"ruleset-{__version__}-{fingerprint(rule_files(extra, builtin=builtin))}.pickle"
-    try:
-        with stored.open("rb") as handle:
-            return pickle.load(handle)
-    except (OSError, pickle.PickleError, EOFError, AttributeError):
-        pass
-    ruleset = load_ruleset(extra, builtin=builtin)
-    try:
-        stored.parent.mkdir(parents=True, exist_ok=True)
-        partial = stored.with_suffix(f".{os.getpid()}.tmp")
-        partial.write_bytes(pickle.dumps(ruleset))
-        partial.replace(stored)  # atomic: a concurrent run sees the whole file or none
-    except OSError:
-        pass
+    files = rule_files(extra, builtin=builtin)
+    digest = fingerprint(files)
+    stored = default_cache_dir() / f"ruleset-{__version__}-{digest}.json"
+    ruleset = rulecache.load(stored, digest)
+    if ruleset is None:
+        ruleset = load_ruleset(extra, builtin=builtin)
+        rulecache.store(stored, ruleset)
     return ruleset
+
+
+def stage_listing(ruleset: RuleSet, model: str | None) -> str:
+    """What `msglint rules --stages` prints: each rule's patterns by the stage that decides them."""
+    from .nlp import resolve_pipeline_name
+    from .stage_listing import stage_listing as listing
+
+    linter = Linter(ruleset, pipeline=model)
+    return listing(linter.compiled, resolve_pipeline_name(model))
 
 
 def build_linter(ruleset: RuleSet, *, model: str | None, use_cache: bool, jobs: int = 1) -> Linter:

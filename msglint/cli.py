@@ -77,7 +77,7 @@ def check(paths, relationship, customer_level, style, output_format, fail_on, in
     inputs = expand_inputs(paths)
     ruleset = build_ruleset(settings, extra_rules, builtin=not no_builtin_rules, use_cache=not no_cache)
     explicit = settings if config_path else None
-    stdin_message, configs = validate_inputs(inputs, config=explicit, command_line=command_line,
+    read_ahead, configs = validate_inputs(inputs, config=explicit, command_line=command_line,
                                              input_format=input_format)
     cli_select, cli_ignore = parse_selectors(list(selected), "--select"), parse_selectors(list(ignored), "--ignore")
     policies = {}
@@ -85,7 +85,7 @@ def check(paths, relationship, customer_level, style, output_format, fail_on, in
         policies[config.path] = Policy(select=cli_select or config.select, ignore=config.ignore + cli_ignore,
                                        severities=config.severities)
         policies[config.path].check_known(ruleset.ids)
-    items = iter_messages(inputs, stdin_message=stdin_message, config=explicit, command_line=command_line,
+    items = iter_messages(inputs, read_ahead=read_ahead, config=explicit, command_line=command_line,
                           input_format=input_format)
     linter = build_linter(ruleset, model=model or settings.model, use_cache=not no_cache, jobs=jobs)
     writer = (_diff_writer() if show_diff else writer_for(output_format))(
@@ -114,8 +114,9 @@ def _diff_writer():
 
 @cli.command("rules")
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--stages", is_flag=True, help="Show the pipeline stage each rule's patterns are decided at, and why.")
 @_rule_options
-def list_rules(output_format, extra_rules, no_builtin_rules, config_path):
+def list_rules(output_format, stages, extra_rules, no_builtin_rules, config_path):
     """List the rules with their category, severity and level."""
     import json
 
@@ -123,6 +124,11 @@ def list_rules(output_format, extra_rules, no_builtin_rules, config_path):
     from .docs import in_words, rule_line
 
     ruleset = build_ruleset(settings_config(config_path), extra_rules, builtin=not no_builtin_rules)
+    if stages:
+        from .api import stage_listing
+
+        click.echo(stage_listing(ruleset, settings_config(config_path).model))
+        return EXIT_CLEAN
     rules = sorted(ruleset.rules, key=lambda r: r.id)
     if output_format == "json":
         rows = [

@@ -14,9 +14,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from . import yamlio
 from .context import CONTEXT_KEYS, parse_context_fields
 from .errors import MsglintError
 from .inputs import read_config_text
@@ -86,6 +83,10 @@ def load_config(path: Path) -> Config:
 
 
 def _load_yaml_config(path: Path) -> Config:
+    import yaml  # here, not at the top: a run without a YAML config should not import PyYAML
+
+    from . import yamlio
+
     try:
         data = yamlio.load(read_config_text(path))
     except yaml.YAMLError as exc:

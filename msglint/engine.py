@@ -9,6 +9,7 @@ message's declared context.
 
 from __future__ import annotations
 
+import collections
 import functools
 import itertools
 import re
@@ -33,6 +34,7 @@ _PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
 DEFAULT_BATCH_SIZE = 64
 CHUNK_MESSAGES = 512  # messages analysed together: large enough to batch, small enough to stream
 TEXTS_PER_BATCH = 2048  # blocks or units tokenized and parsed together, whatever the message sizes
+KEPT_PARAGRAPH_DOCS = 1024  # unit Docs kept per chunk for the paragraphs that are one unit
 
 
 def render(template: str, fields: dict) -> str:
@@ -61,6 +63,9 @@ class Linter:
         self._overreach_rules = [r for r in ruleset.rules if r.check == "overreach"]
         self._directive_rules = [r for r in ruleset.rules if r.check == "unknown-directive-rule"]
         self.parsed_with_hits: dict = {}  # unit text -> Doc, for the chunk being checked
+        # units analysed, and their tokens, by the stage they reached (for the benchmark)
+        self.stage_counts: collections.Counter = collections.Counter()
+        self.stage_tokens: collections.Counter = collections.Counter()
 
     @property
     def nlp(self):
@@ -82,8 +87,13 @@ class Linter:
         iterator = iter(items)
         while chunk := list(itertools.islice(iterator, CHUNK_MESSAGES)):
             hits: list[list] = [[] for _ in chunk]
-            self._collect(chunk, hits, split_blocks, "block", self._lexical_hits)
-            self._collect(chunk, hits, split_units, "unit", lambda texts: self._syntactic_hits(texts, batch_size))
+            # Units first: a paragraph that is one unit (most short copy) reuses the unit's Doc, so
+            # each text is tokenized once.
+            paragraphs = {message.text[s:e] for message, _ in chunk for s, e in split_blocks(message.text)}
+            tokenized = _ParagraphDocs(paragraphs)
+            self._collect(chunk, hits, split_units, "unit",
+                          lambda texts: self._syntactic_hits(texts, batch_size, tokenized))
+            self._collect(chunk, hits, split_blocks, "block", lambda texts: self._lexical_hits(texts, tokenized))
             results = [self._result(message, context, longest_non_overlapping(found))
                        for (message, context), found in zip(chunk, hits)]
             results = attach_rewrites(results, self)  # suggestions built from each flagged line
@@ -113,24 +123,76 @@ class Linter:
             found.update(fresh)
         return found
 
-    def _lexical_hits(self, texts: list[str]) -> dict:
-        compiled, tokenizer = self.compiled, self.nlp.tokenizer
-        return {text: compiled.block_hits(doc) for text, doc in zip(texts, tokenizer.pipe(texts))}
+    def _lexical_hits(self, texts: list[str], tokenized: dict) -> dict:
+        """Paragraph patterns over each paragraph, tokenized only (a paragraph that is also a unit
+        was tokenized as one: the tokenizer gives the same tokens, and annotation adds to them)."""
+        compiled = self.compiled
+        new = [text for text in texts if text not in tokenized]
+        docs = dict(zip(new, self.nlp.tokenizer.pipe(new)))
+        return {text: compiled.block_hits(tokenized.pop(text) if text in tokenized else docs[text]) for text in texts}
 
-    def _syntactic_hits(self, texts: list[str], batch_size: int) -> dict:
-        compiled, nlp = self.compiled, self.nlp
-        docs = list(nlp.tokenizer.pipe(texts))
-        # With the shortcut, a unit is parsed only for the rules whose required words it contains.
-        rules = [compiled.candidates(doc) if self.shortcut else None for doc in docs]
-        to_parse = [i for i, candidates in enumerate(rules) if candidates is None or candidates]
-        # Worker processes get the texts: a Doc costs more to send than to tokenize again.
-        inputs = [texts[i] for i in to_parse] if self.jobs > 1 else [docs[i] for i in to_parse]
-        parsed = nlp.pipe(inputs, batch_size=batch_size, n_process=self.jobs)
-        out = {text: [] for text in texts}
-        for index, doc in zip(to_parse, parsed):
-            out[texts[index]] = compiled.unit_hits(doc, rules[index])
-            if out[texts[index]]:
-                self.parsed_with_hits[texts[index]] = doc  # for msglint.rewrite, until the chunk is done
+    def _syntactic_hits(self, texts: list[str], batch_size: int, tokenized: "_ParagraphDocs | None" = None) -> dict:
+        """Each unit is tokenized and its surface patterns matched; then it goes through the pipeline
+        only as far as the patterns its words allow need (msglint.stages), in batches per stage."""
+        from .stages import PARSED, STAGE_NAMES, SURFACE, TAGGED
+
+        compiled = self.compiled
+        docs = list(self.nlp.tokenizer.pipe(texts))
+        if not self.shortcut:
+            parsed = self._annotate(texts, docs, compiled.stages.pipes_between(SURFACE, PARSED), batch_size, fresh=True)
+            self.stage_counts["parsed"] += len(parsed)
+            self.stage_tokens["parsed"] += sum(len(doc) for doc in parsed)
+            found = {text: compiled.reference_hits(doc) for text, doc in zip(texts, parsed)}
+            self._keep_parses_with_hits(found, zip(texts, parsed))
+            return found
+        units = [compiled.start(doc) for doc in docs]
+        for stage in (TAGGED, PARSED):
+            due = [(text, unit) for text, unit in zip(texts, units)
+                   if unit.done < stage and compiled.required_stage(unit) == stage]
+            for done in sorted({unit.done for _, unit in due}):
+                group = [(text, unit) for text, unit in due if unit.done == done]
+                pipes = compiled.stages.pipes_between(done, stage)
+                annotated = self._annotate([t for t, _ in group], [u.doc for _, u in group], pipes, batch_size,
+                                           fresh=done == SURFACE)
+                for (_, unit), doc in zip(group, annotated):
+                    unit.doc = doc
+                    compiled.advance(unit, stage)
+        for unit in units:
+            self.stage_counts[STAGE_NAMES[unit.done]] += 1
+            self.stage_tokens[STAGE_NAMES[unit.done]] += len(unit.doc)
+        if tokenized is not None:
+            for text, unit in zip(texts, units):
+                tokenized.offer(text, unit.doc)
+        found = {text: compiled.unit_hits(unit) for text, unit in zip(texts, units)}
+        self._keep_parses_with_hits(found, ((text, unit.doc) for text, unit in zip(texts, units) if unit.done == PARSED))
+        return found
+
+    def _keep_parses_with_hits(self, found: dict, parsed) -> None:
+        """msglint.rewrite cuts constituents from the parse: units parsed here and with a hit are kept
+        until the chunk is done, so they are not parsed again."""
+        for text, doc in parsed:
+            if found.get(text):
+                self.parsed_with_hits[text] = doc
+
+    def _annotate(self, texts: list[str], docs: list, pipes: list[str], batch_size: int, *, fresh: bool) -> list:
+        """The Docs annotated by `pipes`, in pipeline order, with lemmas in lower case. Worker processes
+        get the texts of tokenized-only Docs (a Doc costs more to send than to make); in one process,
+        or for a Doc already part-annotated, the pipes run here on the Docs themselves."""
+        from .matching import lowercase_lemmas
+
+        nlp = self.nlp
+        if self.jobs > 1 and fresh and docs:
+            disabled = [name for name in nlp.pipe_names if name not in pipes]
+            out = list(nlp.pipe(texts, batch_size=batch_size, n_process=self.jobs,
+                                disable=disabled))
+        else:
+            stream = iter(docs)
+            for name, pipe in nlp.pipeline:
+                if name in pipes:
+                    stream = pipe.pipe(stream, batch_size=batch_size) if hasattr(pipe, "pipe") else map(pipe, stream)
+            out = list(stream)
+        for doc in out:
+            lowercase_lemmas(doc)
         return out
 
     def _result(self, message: Message, context: Context, hits: list) -> Result:
@@ -178,6 +240,22 @@ class Linter:
             }
             out.append(_finding(rule, item.location, fields))
         return out
+
+
+class _ParagraphDocs(dict):
+    """Unit Docs kept for the paragraphs that are one unit, within one chunk; bounded, and without
+    the model's tensors, so that a huge file does not hold its parsed units."""
+
+    def __init__(self, paragraphs: set[str]):
+        super().__init__()
+        self._paragraphs = paragraphs
+
+    def offer(self, text: str, doc) -> None:
+        if text in self._paragraphs and len(self) < KEPT_PARAGRAPH_DOCS:
+            import numpy  # loaded with spaCy already
+
+            doc.tensor = numpy.zeros((0,), dtype="float32")
+            self[text] = doc
 
 
 def _finding(rule: Rule, location: Location, fields: dict) -> Finding:

@@ -1,50 +1,90 @@
-"""Compiling every rule once into shared spaCy matchers, and running them over one unit's Doc.
+"""Compiling every rule once into spaCy matchers, and deciding each unit at the cheapest stage.
 
-Patterns fall in two sets. Lexical patterns read only what the tokenizer gives (shouting, "!!!",
-plain phrases of rules that report findings without pyramid evidence); they run over the whole
-paragraph, tokenized only, so they can span sentences ("Yes. Correct. Confirmed."). Syntactic patterns
-read tags, lemmas, sentence starts or the parse; they run on parsed units, and their required words
-(msglint.anchors) decide whether a unit needs parsing at all.
-Within each set one Matcher, one PhraseMatcher per attribute and one DependencyMatcher serve all
-rules, keyed `rule-id|role`.
+Two places match. Paragraph patterns (of rules that give no pyramid evidence, have no sentence
+exceptions and read only what the tokenizer gives: shouting, "!!!", plain phrases) run over the whole
+paragraph, tokenized only, so they may span sentences ("Yes. Correct. Confirmed."). Everything else
+runs per unit (sentence), and every pattern of it is put at a stage (msglint.stages) when the rules
+compile: a lemma is matched on the surface form where the form decides it ("enjoy"), and the same
+pattern is kept, at the stage its lemma needs, for units holding a form whose lemma depends on the tag
+("felt"). A unit is taken through the pipeline only as far as the patterns whose required words it
+holds (msglint.anchors) need, and only those rules' matchers run on it.
+
+Matches are gathered unfiltered per `rule-id|role`; exceptions remove matches, then the longest of
+the rest wins (msglint.hits), so splitting one rule's patterns across stages cannot change a result.
 """
 
 from __future__ import annotations
 
 import itertools
 from collections import defaultdict
+from dataclasses import dataclass, field
 
 from spacy.matcher import DependencyMatcher, Matcher, PhraseMatcher
 from spacy.tokens import Doc
 
-from .anchors import AnchorIndex, LemmaForms, is_lexical, required_sets
+from .anchors import AnchorIndex, LemmaForms, _literals, is_lexical, required_sets
 from .errors import MsglintError
-from .hits import Hit
+from .hits import Hit, longest_non_overlapping
 from .message import normalize
 from .ruleset import MatchSpec, Rule
+from .stages import PARSED, STAGE_NAMES, SURFACE, PipelineStages
 
 ROLES = {"match": "match", "except": "exceptions", "except-sentence": "sentence_exceptions"}
 # A first-token set of literals is expanded into one pattern per word: spaCy checks a plain value in
 # C, but calls back into Python for every token to test a set ("IN").
 _EXPANDABLE = ("LOWER", "ORTH", "TEXT", "NORM", "LEMMA")
+_LITERAL_ATTRS = ("LOWER", "ORTH", "TEXT", "NORM")
+# A lemma sequence whose surface forms multiply past this is matched token by token instead.
+_MAX_PHRASE_VARIANTS = 64
+ODD_CASE = "\x00"  # marks, in a unit's words, a word in neither lower case nor capitalized ("SAFE")
 
 
 class _MatcherSet:
     def __init__(self, vocab):
         self.tokens = Matcher(vocab, validate=True)
         self.lower = PhraseMatcher(vocab, attr="LOWER")
+        self.orth = PhraseMatcher(vocab, attr="ORTH")
         self.lemma = PhraseMatcher(vocab, attr="LEMMA")
         self.dependency = DependencyMatcher(vocab, validate=True)
         self.used: set[str] = set()
 
     def __call__(self, doc, strings) -> list[tuple[str, int, int]]:
         out = []
-        for name in ("tokens", "lower", "lemma"):
+        for name in ("tokens", "lower", "orth", "lemma"):
             if name in self.used:
                 out.extend((strings[key], start, end) for key, start, end in getattr(self, name)(doc))
         if "dependency" in self.used:
             out.extend((strings[key], min(ids), max(ids) + 1) for key, ids in self.dependency(doc))
         return out
+
+
+@dataclass
+class Variant:
+    """One compiled form of one pattern. `shortcut` variants serve staged units; `reference` ones
+    make up the rule as written, for parsing every unit (the shortcut is proved against it)."""
+
+    rule: str
+    role: str
+    kind: str  # tokens | phrases | lemmas | dependency
+    payload: object
+    stage: int
+    requirements: list
+    where: str
+    shortcut: bool = True
+    reference: bool = True
+    note: str = ""
+
+
+@dataclass
+class Unit:
+    """One unit on its way through the stages: its Doc, how far it has been taken, the patterns its
+    words allow, which matcher sets have run, and the raw matches so far."""
+
+    doc: object
+    candidates: set
+    done: int = SURFACE
+    ran: set = field(default_factory=set)
+    raw: dict = field(default_factory=lambda: defaultdict(set))
 
 
 class CompiledRules:
@@ -53,80 +93,172 @@ class CompiledRules:
         self._by_id = {rule.id: rule for rule in rules}
         self._strings = nlp.vocab.strings
         self._vocab = nlp.vocab
-        self._lexical = _MatcherSet(nlp.vocab)
-        # One set per rule, so a unit runs only the rules whose required words it contains.
-        self._syntactic: dict[str, _MatcherSet] = {}
+        self._tokenizer = nlp.tokenizer
+        self.stages = PipelineStages.of(nlp)
         self._lemma_forms = LemmaForms(nlp)
-        self.anchors = AnchorIndex()
+        self._lemma_stage = self.stages.attr_stage("LEMMA")
+        self._lexical = _MatcherSet(nlp.vocab)
+        self._sets: dict[tuple[str, int], _MatcherSet] = {}
+        self._reference: dict[str, _MatcherSet] = {}
+        self.variants: dict[str, list[Variant]] = defaultdict(list)
+        stop_words = nlp.Defaults.stop_words
+        self.anchors = AnchorIndex(is_common=stop_words.__contains__)
+        self._level_rules = {rule.id for rule in rules if rule.level is not None}
+        self.paragraph_rules: set[str] = set()  # rules with patterns matched per paragraph
         for rule in rules:
-            syntactic_rule = _needs_parse_as_a_whole(rule)
+            per_unit = _matches_per_unit(rule)
             for role, attribute in ROLES.items():
                 spec: MatchSpec = getattr(rule, attribute)
                 if not spec.is_empty():
-                    self._add(rule, role, spec, nlp, syntactic_rule)
+                    self._compile(rule, role, spec, per_unit)
+        for rule_id, variants in self.variants.items():
+            for variant in variants:
+                if variant.shortcut:
+                    self._add(self._set(rule_id, variant.stage), variant)
+                    self.anchors.add(variant.requirements, (rule_id, variant.stage, variant.role))
+                variant.requirements = []  # only the index needs them
+        self._lemma_forms = None  # the lemmatizer's tables turned around are needed only to compile
 
-    def candidates(self, doc) -> set[str]:
-        """Rules that could match in a tokenized unit; none means the unit needs no parse."""
-        return self.anchors.candidates({token.lower_ for token in doc})
+    # ----- compiling
 
-    def needs_parse(self, doc) -> bool:
-        return bool(self.candidates(doc))
-
-    def _syntactic_set(self, rule_id: str) -> _MatcherSet:
-        return self._syntactic.setdefault(rule_id, _MatcherSet(self._vocab))
-
-    def _add(self, rule: Rule, role: str, spec: MatchSpec, nlp, syntactic_rule: bool) -> None:
+    def _compile(self, rule: Rule, role: str, spec: MatchSpec, per_unit: bool) -> None:
         key = f"{rule.id}|{role}"
-        syntactic = self._syntactic_set(rule.id)
-        requirements: list[list[set[str]]] = []
-        lexical_tokens, syntactic_tokens = [], []
-        for pattern in spec.tokens:
-            if not syntactic_rule and all(is_lexical(t) for t in pattern):
-                lexical_tokens.append(list(pattern))
-            else:
-                syntactic_tokens.append(list(pattern))
-                requirements.append(required_sets(list(pattern), self._lemma_forms))
-        if role != "match" and not syntactic_rule:
-            # The exceptions of a rule that matches in both places are checked in both.
-            syntactic_tokens += lexical_tokens
-        for matchers, patterns in ((self._lexical, lexical_tokens), (syntactic, syntactic_tokens)):
-            if patterns:
-                expanded = [p for pattern in patterns for p in _expand_first_token(_case_insensitive_pattern(pattern))]
-                try:
-                    matchers.tokens.add(key, expanded, greedy="LONGEST")
-                except (ValueError, KeyError) as exc:
-                    raise self._error(rule, f"{role}.tokens", exc) from None
-                matchers.used.add("tokens")
+        for index, pattern in enumerate(spec.tokens):
+            where = f"{role}.tokens[{index}]"
+            if not per_unit and all(is_lexical(t) for t in pattern):
+                self._add_lexical(rule, key, where, "tokens", [dict(t) for t in pattern])
+                if role == "match":
+                    continue  # the exceptions of a rule that matches in both places are checked in both
+            self._plan_tokens(rule, role, where, "tokens", [dict(t) for t in pattern])
         if spec.phrases:
-            docs = list(nlp.tokenizer.pipe([normalize(p) for p in spec.phrases]))
-            homes = [syntactic] if syntactic_rule else [self._lexical] + ([syntactic] if role != "match" else [])
-            for matchers in homes:
-                matchers.lower.add(key, docs)
+            docs = list(self._tokenizer.pipe([normalize(p) for p in spec.phrases]))
+            if not per_unit:
+                self._add_lexical(rule, key, f"{role}.phrases", "phrases", docs)
+            if per_unit or role != "match":
+                for doc in docs:
+                    self.variants[rule.id].append(Variant(rule.id, role, "phrases", [doc], SURFACE,
+                                                          [{t.lower_} for t in doc], f"{role}.phrases"))
+        for index, lemma in enumerate(spec.lemmas):
+            self._plan_tokens(rule, role, f"{role}.lemmas[{index}]", "lemmas", [{"LEMMA": w} for w in lemma.split()])
+        for index, pattern in enumerate(spec.dependency):
+            nodes = [_lowercase_lemma_node(node) for node in pattern]
+            requirements = required_sets([node.get("RIGHT_ATTRS", {}) for node in nodes], self._lemma_forms)
+            self.variants[rule.id].append(Variant(rule.id, role, "dependency", nodes, PARSED, requirements,
+                                                  f"{role}.dependency[{index}]", note="a dependency pattern"))
+
+    def _add_lexical(self, rule: Rule, key: str, where: str, kind: str, payload) -> None:
+        self.paragraph_rules.add(rule.id)
+        self._add(self._lexical, Variant(rule.id, key.split("|", 1)[1], kind, payload, SURFACE, [], where))
+
+    def _plan_tokens(self, rule: Rule, role: str, where: str, kind: str, pattern: list[dict]) -> None:
+        """The variants of one token pattern (or lemma sequence): as written, at the stage all it reads
+        is final; and, when that stage is set by lemmas alone, a surface form of it."""
+        lowered = [_lowercase_lemma(spec) for spec in pattern]
+        requirements = required_sets(lowered, self._lemma_forms)
+        reads = {attr for spec in lowered for attr in spec if attr != "LEMMA"}
+        base = max((self.stages.attr_stage(attr) for attr in reads), default=SURFACE)
+        has_lemma = any("LEMMA" in spec for spec in lowered)
+        stage = max(base, self._lemma_stage) if has_lemma else base
+        later = sorted(attr for attr in reads if self.stages.attr_stage(attr) > SURFACE)
+        note = "; ".join(self.stages.reason(attr) for attr in later)
+        variants = self.variants[rule.id]
+        if not has_lemma or base >= self._lemma_stage:
+            if has_lemma and self._lemma_stage > SURFACE:
+                note = "; ".join(filter(None, [note, self.stages.reason("LEMMA")]))
+            variants.append(Variant(rule.id, role, kind, lowered, stage, requirements, where, note=note))
+            return
+        surface = self._surface_form(lowered)
+        if surface is None:
+            note = "lemma forms cannot all be listed; " + self.stages.reason("LEMMA")
+            variants.append(Variant(rule.id, role, kind, lowered, stage, requirements, where, note=note))
+            return
+        surface_pattern, unsure = surface
+        surface_requirements = required_sets(surface_pattern, self._lemma_forms)
+        surface_kind = "tokens" if kind == "tokens" else "surface-lemmas"
+        if all(surface_requirements):  # else a required word has no sure form: only the pipeline decides
+            variants.append(Variant(rule.id, role, surface_kind, surface_pattern, base, surface_requirements, where,
+                                    reference=False))
+        if unsure:
+            known = self._lemma_forms.is_known  # real words first, not the rules' over-generated forms
+            ordered = sorted((f for f in unsure if not f.startswith(ODD_CASE)), key=lambda f: (not known(f), f))
+            shown = ", ".join(ordered[:4]) + (", ..." if len(ordered) > 4 else "")
+            why = f"the lemma of {shown} depends on the tag, and " if ordered else ""
+            variants.append(Variant(rule.id, role, kind, lowered, stage, requirements + [unsure], where,
+                                    note=f"{why}a form in capitals may be a proper noun that keeps its own "
+                                         f"lemma: units with these go to the {STAGE_NAMES[stage]} stage"))
+        else:
+            variants.append(Variant(rule.id, role, kind, lowered, stage, requirements, where, shortcut=False))
+
+    def _surface_form(self, pattern: list[dict]) -> tuple[list[dict], set[str]] | None:
+        """The pattern with each lemma replaced by its sure surface forms, and the unsure forms; None
+        when some lemma's forms cannot be listed."""
+        out, unsure = [], set()
+        for spec in pattern:
+            value = spec.get("LEMMA")
+            if value is None:
+                out.append(spec)
+                continue
+            if any(attr in spec for attr in _LITERAL_ATTRS):
+                return None
+            rest = {k: v for k, v in spec.items() if k != "LEMMA"}
+            if isinstance(value, dict) and set(value) == {"NOT_IN"} and all(isinstance(v, str) for v in value["NOT_IN"]):
+                split = self._lemma_forms.split(value["NOT_IN"])
+                if split is None:
+                    return None
+                out.append({**rest, "LOWER": {"NOT_IN": sorted(split[0] | split[1])}})
+                unsure |= {ODD_CASE + form for form in split[0]}
+            else:
+                lemmas = _literals(value)
+                split = self._lemma_forms.split(lemmas) if lemmas is not None else None
+                if split is None:
+                    return None
+                # A sure form decides the lemma only in lower case or capitalized: "SAFE" may be a
+                # proper noun whose lemma keeps its capitals, so it is unsure.
+                sure = sorted(set(split[0]) | {form.capitalize() for form in split[0]})
+                out.append({**rest, "ORTH": sure[0] if len(sure) == 1 else {"IN": sure}})  # {"IN": []}: never
+                unsure |= {ODD_CASE + form for form in split[0]}
+            unsure |= split[1]
+        return out, unsure
+
+    def _set(self, rule_id: str, stage: int) -> _MatcherSet:
+        found = self._sets.get((rule_id, stage))
+        if found is None:
+            found = self._sets[(rule_id, stage)] = _MatcherSet(self._vocab)
+        return found
+
+    def _add(self, matchers: _MatcherSet, variant: Variant) -> None:
+        key = f"{variant.rule}|{variant.role}"
+        try:
+            if variant.kind == "tokens":
+                patterns = _expand_first_token(variant.payload)
+                if patterns:  # a first token that no surface form can meet matches nothing
+                    matchers.tokens.add(key, patterns)
+                    matchers.used.add("tokens")
+            elif variant.kind == "phrases":
+                matchers.lower.add(key, variant.payload)
                 matchers.used.add("lower")
-            if syntactic_rule:
-                requirements += [[{t.lower_} for t in doc] for doc in docs]
-        if spec.lemmas:
-            # Lemma sequences become hand-made Docs: nothing is run through the pipeline to compile them.
-            docs = []
-            for lemma in spec.lemmas:
-                words = lemma.split()
-                docs += [Doc(nlp.vocab, words=variant, lemmas=variant) for variant in _case_variants(words)]
-                requirements.append(required_sets([{"LEMMA": w} for w in words], self._lemma_forms))
-            syntactic.lemma.add(key, docs)
-            syntactic.used.add("lemma")
-        if spec.dependency:
-            patterns = [[_case_insensitive_node(node) for node in p] for p in spec.dependency]
-            try:
-                syntactic.dependency.add(key, patterns)
-            except (ValueError, KeyError) as exc:
-                raise self._error(rule, f"{role}.dependency", exc) from None
-            syntactic.used.add("dependency")
-            for pattern in spec.dependency:
-                requirements.append(required_sets([node.get("RIGHT_ATTRS", {}) for node in pattern], self._lemma_forms))
-        # Exceptions only remove matches, and a match already makes its unit parsed.
-        if role == "match":
-            for requirement in requirements:
-                self.anchors.add(requirement, rule.id)
+            elif variant.kind == "lemmas":
+                words = [spec["LEMMA"] for spec in variant.payload]
+                matchers.lemma.add(key, [Doc(self._vocab, words=words, lemmas=words)])
+                matchers.used.add("lemma")
+            elif variant.kind == "surface-lemmas":
+                self._add_surface_lemmas(matchers, key, variant.payload)
+            else:
+                matchers.dependency.add(key, [variant.payload])
+                matchers.used.add("dependency")
+        except (ValueError, KeyError) as exc:
+            raise self._error(self._by_id[variant.rule], variant.where, exc) from None
+
+    def _add_surface_lemmas(self, matchers: _MatcherSet, key: str, pattern: list[dict]) -> None:
+        choices = [[spec["ORTH"]] if isinstance(spec["ORTH"], str) else spec["ORTH"]["IN"] for spec in pattern]
+        if 0 < _product(len(c) for c in choices) <= _MAX_PHRASE_VARIANTS:
+            docs = [Doc(self._vocab, words=list(words)) for words in itertools.product(*choices)]
+            matchers.orth.add(key, docs)
+            matchers.used.add("orth")
+        elif all(choices):
+            matchers.tokens.add(key, _expand_first_token(pattern))
+            matchers.used.add("tokens")
+        # a word without sure forms: this sequence is left to the stage its lemmas need
 
     @staticmethod
     def _error(rule: Rule, field_name: str, exc: Exception) -> MsglintError:
@@ -134,91 +266,186 @@ class CompiledRules:
         details = " ".join(line.strip() for line in str(exc).splitlines() if line.strip()) or type(exc).__name__
         return MsglintError(f"{rule.source}:{rule.line}: rule {rule.id}: field {field_name}: invalid pattern: {details}")
 
+    # ----- what each rule needs, for `msglint rules --stages`
+
+    def rule_stages(self) -> dict[str, list[Variant]]:
+        """Per rule, its shortcut variants (each with its stage and, where it is not the surface,
+        why)."""
+        return {rule.id: [v for v in self.variants.get(rule.id, []) if v.shortcut] for rule in self.rules}
+
+    # ----- matching
+
     def block_hits(self, doc) -> list[Hit]:
-        """Lexical matches over a paragraph, tokenized only."""
-        return self._hits(doc, [self._lexical])
+        """Paragraph matches, tokenized only."""
+        return self._finish(doc, self._raw(doc, [self._lexical]), parsed=False)
 
-    def unit_hits(self, doc, rules: set[str] | None = None) -> list[Hit]:
-        """Syntactic matches in one parsed unit, of the given rules (None: every rule)."""
-        chosen = self._syntactic.values() if rules is None else [self._syntactic[r] for r in rules if r in self._syntactic]
-        return self._hits(doc, chosen)
+    def start(self, doc) -> Unit:
+        """A tokenized unit with its surface patterns matched."""
+        unit = Unit(doc, self.anchors.candidates(unit_words(doc)))
+        self.advance(unit, SURFACE)
+        return unit
 
-    def _hits(self, doc, matcher_sets) -> list[Hit]:
-        found: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    def advance(self, unit: Unit, done: int) -> None:
+        """Record that the unit now has the annotations of stage `done`, and run what that allows."""
+        unit.done = done
+        due = {(rule, stage) for rule, stage, _ in unit.candidates if stage <= done} - unit.ran
+        for rule, stage in due:
+            for key, start, end in self._sets[(rule, stage)](unit.doc, self._strings):
+                unit.raw[key].add((start, end))
+        unit.ran |= due
+
+    def required_stage(self, unit: Unit) -> int:
+        """How far the unit must go: the stage of every pattern it may still match, and of the
+        exceptions of any rule it matches; the parse when sentence boundaries would decide a result."""
+        pending = [(rule, stage, role) for rule, stage, role in unit.candidates if stage > unit.done]
+        matching = {key[: -len("|match")] for key, spans in unit.raw.items() if spans and key.endswith("|match")}
+        matching |= {rule for rule, _, role in pending if role == "match"}
+        need = unit.done
+        for rule, stage, role in pending:
+            if role == "match" or rule in matching:
+                need = max(need, stage)
+        if need == unit.done < PARSED and self._needs_sentences(unit):
+            need = PARSED
+        return need
+
+    def _needs_sentences(self, unit: Unit) -> bool:
+        """A sentence exception beside a match, or two pyramid cues (one overreach finding per
+        sentence), can only be settled by the parse's sentence boundaries."""
+        survivors = self._survivors(unit.doc, unit.raw)
+        if any(unit.raw.get(f"{rule_id}|except-sentence") for rule_id, _, _ in survivors):
+            return True
+        cues = [Hit(rule_id, start, end) for rule_id, start, end in survivors if rule_id in self._level_rules]
+        return len(longest_non_overlapping(cues)) > 1
+
+    def unit_hits(self, unit: Unit) -> list[Hit]:
+        return self._finish(unit.doc, unit.raw, parsed=unit.done >= PARSED)
+
+    def reference_hits(self, doc) -> list[Hit]:
+        """Every rule as written, on a fully parsed unit: what the stages must reproduce."""
+        if not self._reference:
+            for rule_id, variants in self.variants.items():
+                for variant in variants:
+                    if variant.reference:
+                        if rule_id not in self._reference:
+                            self._reference[rule_id] = _MatcherSet(self._vocab)
+                        self._add(self._reference[rule_id], variant)
+        return self._finish(doc, self._raw(doc, self._reference.values()), parsed=True)
+
+    def _raw(self, doc, matcher_sets) -> dict:
+        raw: dict[str, set] = defaultdict(set)
         for matchers in matcher_sets:
             for key, start, end in matchers(doc, self._strings):
-                found[key].append((start, end))
-        hits: list[Hit] = []
-        for key in [k for k in found if k.endswith("|match")]:
-            rule = self._by_id[key[: -len("|match")]]
-            exceptions = found.get(f"{rule.id}|except", [])
-            excepted = {doc[s].sent.start for s, _ in found.get(f"{rule.id}|except-sentence", [])}
-            for start, end in found[key]:
-                if any(start < xe and xs < end for xs, xe in exceptions):
-                    continue
-                if excepted and doc[start].sent.start in excepted:
-                    continue
-                hits.append(_to_characters(doc, rule, start, end))
+                raw[key].add((start, end))
+        return raw
+
+    def _survivors(self, doc, raw: dict) -> list[tuple[str, int, int]]:
+        """Matches that no exception overlaps, before sentence exceptions."""
+        out = []
+        for key in [k for k in raw if k.endswith("|match")]:
+            rule_id = key[: -len("|match")]
+            exceptions = raw.get(f"{rule_id}|except", ())
+            out.extend((rule_id, start, end) for start, end in raw[key]
+                       if not any(start < xe and xs < end for xs, xe in exceptions))
+        return out
+
+    def _finish(self, doc, raw: dict, *, parsed: bool) -> list[Hit]:
+        hits = []
+        for rule_id, start, end in self._survivors(doc, raw):
+            excepted = raw.get(f"{rule_id}|except-sentence")
+            if excepted and doc[start].sent.start in {doc[s].sent.start for s, _ in excepted}:
+                continue
+            hits.append(_to_characters(doc, self._by_id[rule_id], start, end, parsed))
         return hits
 
 
-def _is_lexical_spec(spec: MatchSpec) -> bool:
-    return not spec.lemmas and not spec.dependency and all(is_lexical(t) for p in spec.tokens for t in p)
+def _product(numbers) -> int:
+    out = 1
+    for n in numbers:
+        out *= n
+    return out
 
 
-def _needs_parse_as_a_whole(rule: Rule) -> bool:
-    """Pyramid evidence and sentence exceptions need sentence boundaries, and an exception that
-    reads the parse must be checkable wherever the rule can match."""
-    return rule.level is not None or not rule.sentence_exceptions.is_empty() or not _is_lexical_spec(rule.exceptions)
+def _matches_per_unit(rule: Rule) -> bool:
+    """Pyramid evidence and sentence exceptions need sentences, and an exception that reads more than
+    the tokenizer must be checkable wherever the rule can match: such rules match per unit."""
+    lexical_exceptions = not rule.exceptions.lemmas and not rule.exceptions.dependency and all(
+        is_lexical(t) for p in rule.exceptions.tokens for t in p)
+    return rule.level is not None or not rule.sentence_exceptions.is_empty() or not lexical_exceptions
 
 
-def _to_characters(doc, rule: Rule, start: int, end: int) -> Hit:
+def _to_characters(doc, rule: Rule, start: int, end: int, parsed: bool) -> Hit:
     while end - 1 > start and doc[end - 1].is_space:
         end -= 1
     while start < end - 1 and doc[start].is_space:
         start += 1
     last = doc[end - 1]
-    sentence = doc[start].sent.start_char if rule.level is not None else 0
+    # Without the parse a unit's one cue is grouped by the unit (msglint.pyramid groups by sentence;
+    # a unit with two cues is always parsed).
+    sentence = doc[start].sent.start_char if rule.level is not None and parsed else 0
     return Hit(rule.id, doc[start].idx, last.idx + len(last.text), sentence)
 
 
-# Words tagged as proper nouns keep their capitals in the lemma ("Cozy knitwear", "Join Mayor Pete"),
-# common in title-case subject lines; rule authors write lemmas in lower case.
-_CASINGS = (str, str.lower, str.capitalize)
+def lowercase_lemmas(doc) -> None:
+    """Capitalized lemmas in lower case, once per annotated unit: words tagged as proper nouns keep
+    their capitals in the lemma ("Cozy knitwear" in a title-case subject line), and rule authors write
+    lemmas in lower case. An all-capitals lemma stays as it is: "SAFE" tagged as a proper noun is a
+    name, not the adjective."""
+    for token in doc:
+        lemma = token.lemma_
+        if not lemma.islower() and regular_case(lemma):
+            token.lemma_ = lemma.lower()
 
 
-def _case_variants(words: list[str]) -> list[list[str]]:
-    """A lemma sequence with each word in each casing, independently: only the proper-noun words
-    keep a capital ("Snuggle up" at the start of a line), so every mix must be matched."""
-    choices = [dict.fromkeys(casing(w) for casing in _CASINGS) for w in words]
-    return [list(variant) for variant in itertools.product(*choices)]
+def regular_case(text: str) -> bool:
+    """Lower case, or capitalized: the casings in which a proper noun's lemma still meets a rule's."""
+    lower = text.lower()
+    return text == lower or text == lower.capitalize()
 
 
-def _with_case_variants(words: list) -> list:
-    """A list of words (a pattern's IN values) with every word in each casing."""
-    return list(dict.fromkeys(casing(w) if isinstance(w, str) else w for w in words for casing in _CASINGS))
+def _words_of(text: str) -> tuple[str, ...]:
+    lower = text.lower()
+    if text == lower or text == lower.capitalize():
+        return (lower,)
+    return (lower, ODD_CASE + lower)
 
 
-def _case_insensitive_lemma(token_spec: dict) -> dict:
-    lemma = token_spec.get("LEMMA")
-    if lemma is None:
+_WORDS: dict[int, tuple[str, ...]] = {}  # ORTH id -> the words it gives (the vocabulary's strings are few)
+
+
+def unit_words(doc) -> set[str]:
+    """A unit's words for the anchor index: each in lower case, and marked with ODD_CASE as well when
+    its casing would keep a proper noun's lemma from meeting a rule's."""
+    from spacy.attrs import ORTH
+
+    words: set[str] = set()
+    strings = doc.vocab.strings
+    for orth in set(doc.to_array(ORTH).tolist()):
+        found = _WORDS.get(orth)
+        if found is None:
+            found = _WORDS[orth] = _words_of(strings[orth])
+        words.update(found)
+    return words
+
+
+def _lowercase_values(value):
+    if isinstance(value, str):
+        return value.lower()
+    if isinstance(value, dict):
+        return {op: [w.lower() if isinstance(w, str) else w for w in v] if isinstance(v, list) else v
+                for op, v in value.items()}
+    return value
+
+
+def _lowercase_lemma(token_spec: dict) -> dict:
+    if "LEMMA" not in token_spec:
         return token_spec
-    if isinstance(lemma, str):
-        lemma = {"IN": _with_case_variants([lemma])}
-    elif isinstance(lemma, dict):
-        lemma = {op: _with_case_variants(v) if op in ("IN", "NOT_IN") and isinstance(v, list) else v
-                 for op, v in lemma.items()}
-    return {**token_spec, "LEMMA": lemma}
+    return {**token_spec, "LEMMA": _lowercase_values(token_spec["LEMMA"])}
 
 
-def _case_insensitive_pattern(pattern: list[dict]) -> list[dict]:
-    return [_case_insensitive_lemma(spec) for spec in pattern]
-
-
-def _case_insensitive_node(node: dict) -> dict:
+def _lowercase_lemma_node(node: dict) -> dict:
     if "RIGHT_ATTRS" not in node:
         return node
-    return {**node, "RIGHT_ATTRS": _case_insensitive_lemma(node["RIGHT_ATTRS"])}
+    return {**node, "RIGHT_ATTRS": _lowercase_lemma(node["RIGHT_ATTRS"])}
 
 
 def _expand_first_token(pattern: list[dict]) -> list[list[dict]]:

@@ -15,10 +15,6 @@ import bisect
 from dataclasses import dataclass, field
 from typing import Any
 
-import yaml
-from frontmatter.default_handlers import YAMLHandler
-
-from . import yamlio
 from .directives import Directive, mask_comments, parse_directives
 from .errors import MsglintError
 from .offsets import OffsetMap, line_starts
@@ -39,9 +35,6 @@ _SAME_LENGTH_NORMALIZATION = str.maketrans(
         "\u2011": "-",  # non-breaking hyphen
     }
 )
-
-_YAML_FRONT_MATTER = YAMLHandler()
-
 
 def normalize(text: str) -> str:
     """Same-length typographic normalization applied to messages and to rule phrases alike."""
@@ -82,10 +75,19 @@ class Message:
 
 
 def _front_matter(original: str, path: str) -> tuple[dict[str, Any], int]:
-    if not (original.startswith("---") and _YAML_FRONT_MATTER.detect(original)):
+    if not original.startswith("---"):
+        return {}, 0
+    # Imported here: most messages have no front matter, and a cached run should not pay for YAML.
+    import yaml
+    from frontmatter.default_handlers import YAMLHandler
+
+    from . import yamlio
+
+    handler = YAMLHandler()
+    if not handler.detect(original):
         return {}, 0
     try:
-        raw_front_matter, body = _YAML_FRONT_MATTER.split(original)
+        raw_front_matter, body = handler.split(original)
     except ValueError:
         return {}, 0
     try:
@@ -129,9 +131,8 @@ def decode(data: bytes, *, path: str) -> str:
 
 def read_message(path: str, input_format: str | None = None) -> Message:
     """Read a file, or standard input for '-'. Never writes to what it reads."""
-    from .readers import format_for
-
     from .inputs import read_input
+    from .readers import format_for
 
     data = read_input(path)  # regular files and standard input only, bounded in size
     return message_from_text(decode(data, path=path), path=path, input_format=format_for(path, input_format))

@@ -6,6 +6,7 @@ straight to the line at fault. Validation is complete before anything is compile
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from dataclasses import dataclass, field, replace
@@ -13,15 +14,12 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Mapping
 
-import yaml
-
 from .classes import WordClass, expand_pattern, parse_classes
 from .context import RELATIONSHIPS, STYLES, parse_context_fields
 from .errors import MsglintError
 from .inputs import require_regular_file
 from .levels import LEVEL_NAMES
 from .patterns import pattern_problem
-from .yamlio import Loader
 
 SEVERITIES = ("info", "warning", "error")
 SEVERITY_RANK = {name: rank for rank, name in enumerate(SEVERITIES)}
@@ -106,21 +104,30 @@ class RuleSet:
         return {rule.id for rule in self.rules}
 
 
-class _LineLoader(Loader):
-    """Records the line of every mapping so that errors can point at it, and refuses repeated keys."""
+@functools.lru_cache(maxsize=1)
+def _line_loader():
+    """PyYAML is imported only when a rule file is parsed: a run served by the rule cache needs none."""
+    import yaml
 
-    def construct_mapping(self, node, deep=False):
-        # PyYAML lets a repeated key silently replace the first; in a rule that loses patterns.
-        seen: dict = {}
-        for key_node, _ in node.value:
-            key = self.construct_object(key_node, deep=deep)
-            if key in seen:
-                raise yaml.constructor.ConstructorError(
-                    None, None, f"duplicate key {key!r} (first on line {seen[key]})", key_node.start_mark)
-            seen[key] = key_node.start_mark.line + 1
-        mapping = super().construct_mapping(node, deep=deep)
-        mapping[_LINE] = node.start_mark.line + 1
-        return mapping
+    from .yamlio import Loader
+
+    class LineLoader(Loader):
+        """Records the line of every mapping so that errors can point at it, and refuses repeated keys."""
+
+        def construct_mapping(self, node, deep=False):
+            # PyYAML lets a repeated key silently replace the first; in a rule that loses patterns.
+            seen: dict = {}
+            for key_node, _ in node.value:
+                key = self.construct_object(key_node, deep=deep)
+                if key in seen:
+                    raise yaml.constructor.ConstructorError(
+                        None, None, f"duplicate key {key!r} (first on line {seen[key]})", key_node.start_mark)
+                seen[key] = key_node.start_mark.line + 1
+            mapping = super().construct_mapping(node, deep=deep)
+            mapping[_LINE] = node.start_mark.line + 1
+            return mapping
+
+    return LineLoader
 
 
 def _yaml_files(folder: Path) -> list[Path]:
@@ -213,8 +220,10 @@ def load_rule_file(path: Path) -> tuple[list[Rule], dict[int, str], dict[str, Wo
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise MsglintError(f"{path}: cannot read rule file ({exc})") from None
+    import yaml
+
     try:
-        data = yaml.load(text, Loader=_LineLoader)  # noqa: S506 - a SafeLoader subclass
+        data = yaml.load(text, Loader=_line_loader())  # noqa: S506 - a SafeLoader subclass
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f":{mark.line + 1}" if mark is not None else ""

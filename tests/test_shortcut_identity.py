@@ -1,5 +1,6 @@
-"""The anchor shortcut changes speed only: the same findings, evidence and levels as parsing every
-unit, over the whole corpus, every rule example and (when beside this checkout) the dev set."""
+"""The stages change speed only: the same findings, evidence and levels as parsing every unit with
+every rule as written, over the whole corpus, every rule example and (when beside this checkout)
+both dev sets; and what makes a surface decision exact is checked against spaCy itself."""
 
 from __future__ import annotations
 
@@ -11,9 +12,22 @@ from msglint.context import Context
 from msglint.corpus import load_corpus
 from msglint.engine import Linter
 from msglint.message import message_from_text
+from msglint.stages import PARSED, SURFACE, PipelineStages
 
 from .conftest import REPO
-from .test_eval import DEV_SET
+
+DEV_SETS = [REPO.parent / "shared" / "eval" / name for name in ("dev.jsonl", "dev2.jsonl")]
+# Our own texts where the surface form alone could mislead: lemmas that depend on the tag, words in
+# capitals that the tagger may take for names (whose lemma keeps its capitals), title case.
+TRICKY = [
+    "SAFE Grants: the small-business fund opens in May.",
+    "RELAX. ENJOY. REPEAT.",
+    "Relax And Enjoy The Show",
+    "She felt the felt hat. He leaves the leaves. We saw the saw. The left shoe left early.",
+    "Feeling cozy? Cozier nights start here. We loved it, you will love it.",
+    "Shipping is free. We are shipping your order today. Delivered by Friday.",
+    "Enjoyed by thousands. ENJOYING the view? Enjoys a following.",
+]
 
 
 def _texts() -> list[str]:
@@ -22,9 +36,11 @@ def _texts() -> list[str]:
 
     for rule in load_ruleset().rules:
         texts += [example.text for example in rule.flag_examples + rule.pass_examples]
+    texts += TRICKY
     texts.append("\n\n".join(texts[:40]))  # one long multi-paragraph message as well
-    if DEV_SET.is_file():
-        texts += [json.loads(line)["text"] for line in DEV_SET.read_text().splitlines() if line.strip()]
+    for dev_set in DEV_SETS:
+        if dev_set.is_file():
+            texts += [json.loads(line)["text"] for line in dev_set.read_text().splitlines() if line.strip()]
     return texts
 
 
@@ -36,25 +52,147 @@ def _snapshot(linter, texts, context):
     ]
 
 
+@pytest.fixture(scope="module")
+def texts():
+    return _texts()
+
+
 @pytest.mark.parametrize("context", [Context(), Context(customer_level=1), Context(relationship="expressive", customer_level=3)],
                          ids=["instrumental", "customer-level-1", "expressive-level-3"])
-def test_shortcut_gives_identical_results(ruleset, nlp, context):
-    texts = _texts()
-    fast = _snapshot(Linter(ruleset, nlp=nlp, shortcut=True), texts, context)
+def test_stages_give_identical_results(ruleset, nlp, texts, context):
+    staged = Linter(ruleset, nlp=nlp, shortcut=True)
+    fast = _snapshot(staged, texts, context)
     full = _snapshot(Linter(ruleset, nlp=nlp, shortcut=False), texts, context)
     differing = [texts[i] for i, (a, b) in enumerate(zip(fast, full)) if a != b]
     assert differing == []
-    # the comparison is not vacuous, with or without the dev set beside the checkout
+    # the comparison is not vacuous, with or without the dev sets beside the checkout
     assert sum(1 for level, findings, _ in full if findings) > 50
+    assert sum(1 for level, _, _ in full if level >= 3) > 20
+    # and the stages did skip work: most units were decided on the surface
+    assert staged.stage_counts["surface"] > staged.stage_counts["parsed"] > 0
 
 
-def test_shortcut_skips_units_without_anchors(ruleset, nlp):
+def _stage_reached(linter, text: str) -> str:
+    linter.stage_counts.clear()
+    linter.check_one(message_from_text(text), Context())
+    (stage,) = [name for name, count in linter.stage_counts.items() if count]
+    return stage
+
+
+def test_units_go_only_as_far_as_their_patterns_need(ruleset, nlp):
     linter = Linter(ruleset, nlp=nlp)
-    compiled = linter.compiled
-    assert not compiled.needs_parse(nlp.make_doc("Trail shoes, 30% off until Sunday."))
-    assert compiled.needs_parse(nlp.make_doc("You've been given this deal."))
+    assert _stage_reached(linter, "Trail shoes, 30% off until Sunday.") == "surface"
     # one required word is not enough: "your" alone does not make a unit worth parsing
-    assert not compiled.needs_parse(nlp.make_doc("Your receipt is attached."))
-    assert compiled.needs_parse(nlp.make_doc("Your style, your rules."))
-    # and a parsed unit runs only the rules whose required words it has
-    assert compiled.candidates(nlp.make_doc("Your style, your rules.")) == {"level.self-expression"}
+    assert _stage_reached(linter, "Your receipt is attached.") == "surface"
+    # the base form of a lemma is decided on the surface; its evidence is the same
+    assert _stage_reached(linter, "Relax this weekend.") == "surface"
+    assert linter.check_one(message_from_text("Relax this weekend."), Context()).level == 3
+    # an inflected form's lemma depends on the tag ("relaxing" the adjective keeps its own lemma)
+    assert _stage_reached(linter, "A relaxing weekend.") == "parsed"
+    # dependency patterns need the parse
+    assert _stage_reached(linter, "You've been selected for this deal.") == "parsed"
+
+
+def test_a_word_in_capitals_waits_for_the_tagger(ruleset, nlp):
+    """"SAFE" may be a name whose lemma keeps its capitals, so it is not decided on the surface."""
+    linter = Linter(ruleset, nlp=nlp)
+    assert _stage_reached(linter, "Safe travels.") == "surface"
+    assert _stage_reached(linter, "SAFE Grants open in May.") == "parsed"
+
+
+def test_a_unit_with_two_cues_is_parsed_for_its_sentences(ruleset, nlp):
+    """Overreach gives one finding per sentence, so two cues in a unit need the parse's sentences."""
+    linter = Linter(ruleset, nlp=nlp)
+    assert _stage_reached(linter, "Relax and enjoy the show.") == "parsed"
+
+
+def test_the_stage_listing_names_why_a_pattern_waits_for_the_parse(ruleset, nlp):
+    compiled = Linter(ruleset, nlp=nlp).compiled
+    stages = compiled.rule_stages()
+    assert set(stages) == ruleset.ids
+    dependency = [v for v in stages["style.false-co-creation"] if v.kind == "dependency"]
+    assert dependency and all(v.stage == PARSED for v in dependency)
+    ease = stages["level.feeling-at-ease"]
+    assert any(v.stage == SURFACE and v.kind == "surface-lemmas" for v in ease)
+    assert any(v.stage == PARSED and "depends on the tag" in v.note for v in ease)
+
+
+def test_pipeline_stages_are_read_from_the_pipeline(nlp):
+    stages = PipelineStages.of(nlp)
+    assert stages.parsed_pipes == nlp.pipe_names
+    assert "parser" not in stages.tagged_pipes
+    assert "LOWER" in stages.surface_attrs and "LEMMA" not in stages.surface_attrs
+    if any("DEP" in spec for entry in nlp.get_pipe("attribute_ruler").patterns
+           for pattern in entry["patterns"] for spec in pattern):
+        # en_core_web_sm's attribute_ruler reads the parse to set POS, and the lemmatizer reads POS
+        assert stages.attr_stage("POS") == PARSED and stages.attr_stage("LEMMA") == PARSED
+        assert "parse" in stages.reason("POS")
+    assert stages.attr_stage("DEP") == PARSED
+
+
+def test_possible_lemmas_agree_with_spacys_lemmatizer(nlp):
+    """The surface forms rest on LemmaForms' copy of the lemmatizer's rules: check it against spaCy's
+    own rule_lemmatize for every form of every lemma the rules name, under every part of speech."""
+    from spacy.tokens import Doc
+
+    from msglint.anchors import LemmaForms
+    from msglint.ruleset import load_ruleset
+
+    forms = LemmaForms(nlp)
+    lemmas = set()
+    for rule in load_ruleset().rules:
+        for spec in (rule.match, rule.exceptions, rule.sentence_exceptions):
+            lemmas.update(w for phrase in spec.lemmas for w in phrase.split())
+            for pattern in spec.tokens:
+                for token in pattern:
+                    value = token.get("LEMMA")
+                    lemmas.update([value] if isinstance(value, str) else value.get("IN", []) if isinstance(value, dict) else [])
+    words = sorted(set().union(*(forms.forms(lemma) for lemma in lemmas)))
+    assert len(words) > 100
+    lemmatizer = nlp.get_pipe("lemmatizer")
+    checked = 0
+    for pos in forms._tables:
+        doc = Doc(nlp.vocab, words=words, pos=[pos.upper()] * len(words))
+        for token in doc:
+            expected = lemmatizer.rule_lemmatize(token)[0].lower()
+            assert forms._rule_lemma(token.lower_, pos) == expected, (token.text, pos)
+            assert expected in forms.possible_lemmas(token.lower_)
+            checked += 1
+    assert checked > 400
+
+
+def test_a_pipeline_whose_ruler_ignores_the_parse_gets_a_tagged_stage():
+    """The stages come from what each pipe reads and writes, not from en_core_web_sm's layout."""
+    import spacy
+
+    from msglint.stages import TAGGED
+
+    nlp = spacy.blank("en")
+    for name in ("tok2vec", "tagger", "parser"):
+        nlp.add_pipe(name)
+    nlp.add_pipe("attribute_ruler").add([[{"TAG": "NN"}]], {"POS": "NOUN"})
+    nlp.add_pipe("lemmatizer", config={"mode": "rule"})
+    stages = PipelineStages.of(nlp)
+    assert stages.tagged_pipes == ["tok2vec", "tagger", "attribute_ruler", "lemmatizer"]
+    assert {stages.attr_stage(a) for a in ("TAG", "POS", "LEMMA")} == {TAGGED}
+    assert stages.attr_stage("DEP") == PARSED
+    assert stages.pipes_between(TAGGED, PARSED) == ["parser"]
+    # once the ruler reads DEP, what it writes, and the lemmas read from it, wait for the parse
+    nlp.get_pipe("attribute_ruler").add([[{"DEP": "aux"}]], {"POS": "AUX"})
+    stages = PipelineStages.of(nlp)
+    assert stages.tagged_pipes == ["tok2vec", "tagger"]
+    assert stages.attr_stage("TAG") == TAGGED and stages.attr_stage("LEMMA") == PARSED
+    assert stages.pipes_between(TAGGED, PARSED) == ["parser", "attribute_ruler", "lemmatizer"]
+
+
+def test_rules_stages_lists_each_rule_with_its_stage(run_cli, ruleset):
+    result = run_cli("rules", "--stages")
+    assert result.exit_code == 0
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("pipeline ")
+    assert any(line.startswith("  parsed:") and "parser" in line for line in lines)
+    listed = {line.split()[0] for line in lines if line and not line.startswith(" ") and not line.startswith("pipeline")}
+    assert listed == ruleset.ids
+    row = next(line for line in lines if line.startswith("style.false-co-creation"))
+    assert row.split()[1:] == ["surface", "+", "parsed"]  # its phrases, and its dependency patterns
+    assert any("match.dependency[0]" in line and "a dependency pattern" in line for line in lines)

@@ -142,7 +142,6 @@ class _Planted:
         return (os.system, (f"touch {os.environ['MSGLINT_PLANTED_MARK']}",))
 
 
-@pytest.mark.xfail(strict=False, reason="the rule-set pickle in msglint/api.py is replaced on the speed branch")
 def test_regression_planted_pickle_in_cache_dir_is_never_executed(run_cli, tmp_path, cache_dir, monkeypatch):
     """issue 13: a pickle planted in the cache directory ran its code. Whatever the rule-set cache
     is called, no file there may be unpickled: plant one under every name a run reads or writes."""

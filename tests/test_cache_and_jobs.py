@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 
+from msglint import rulecache
 from msglint.context import Context
 from msglint.engine import Linter
 from msglint.message import message_from_text
@@ -79,7 +80,7 @@ def test_rule_cache_is_data_and_a_tampered_one_is_rebuilt(tmp_path):
     expected, _ = _run(["check", "--format", "json", str(message)], cache)
     stored = _rule_cache_file(cache)
     data = json.loads(stored.read_text())
-    assert data["format"] == 1
+    assert data["format"] == rulecache.FORMAT
     marker = tmp_path / "executed"
     tampered = [
         b"\x80\x04cos\nsystem\n(V touch " + str(marker).encode() + b"\ntR.",  # a pickle that runs a command
@@ -93,7 +94,7 @@ def test_rule_cache_is_data_and_a_tampered_one_is_rebuilt(tmp_path):
         stored.write_bytes(content)
         output, run = _run(["check", "--format", "json", str(message)], cache)
         assert output == expected and run["code"] == 1
-        assert json.loads(stored.read_text())["format"] == 1  # rebuilt
+        assert json.loads(stored.read_text())["format"] == rulecache.FORMAT  # rebuilt
     assert not marker.exists()
 
 

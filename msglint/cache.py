@@ -65,12 +65,7 @@ class ResultCache:
     def _bypass(self, exc: Exception) -> None:
         self._warn("cannot be used; running without it", exc)
         self.usable = False
-        if self._db is not None:
-            try:
-                self._db.close()
-            except sqlite3.Error:
-                pass
-        self._db = None
+        self.close()
 
     def key(self, kind: str, text: str) -> str:
         """kind keeps a message's lexical hits apart from a unit's syntactic hits for the same text."""

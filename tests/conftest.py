@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from msglint.context import merge_context, parse_context_fields
+from msglint.context import Context, merge_context, parse_context_fields
 from msglint.engine import Linter
 from msglint.message import message_from_text
 from msglint.nlp import load_pipeline
@@ -56,6 +56,14 @@ def lint(linter):
         return linter.check_one(message_from_text(text), merge_context([("test", fields)]))
 
     return run
+
+
+def stage_reached(linter, text: str) -> str:
+    """The stage (surface, tagged, parsed) that one unit of `text` was analysed up to."""
+    linter.stage_counts.clear()
+    linter.check_one(message_from_text(text), Context())
+    (stage,) = [name for name, count in linter.stage_counts.items() if count]
+    return stage
 
 
 @dataclass

@@ -13,6 +13,8 @@ from msglint.message import message_from_text
 from msglint.context import Context
 from msglint.ruleset import load_ruleset
 
+from .conftest import stage_reached
+
 RULE_FILE = textwrap.dedent("""\
     classes:
       bakery-noun:
@@ -68,18 +70,11 @@ def test_a_class_matches_through_tokens_and_the_parse(rule_file, nlp):
         assert ("test.praised-pastry" in result.rule_ids()) is fires, text
 
 
-def _stage_reached(linter, text: str) -> str:
-    linter.stage_counts.clear()
-    linter.check_one(message_from_text(text), Context())
-    (stage,) = [name for name, count in linter.stage_counts.items() if count]
-    return stage
-
-
 def test_a_class_feeds_the_required_word_index(rule_file, nlp):
     linter = Linter(load_ruleset([str(rule_file)], builtin=False), nlp=nlp)
     # "croissants" is an inflection of a class lemma: the unit is parsed for the dependency pattern
-    assert _stage_reached(linter, "We love croissants.") == "parsed"
-    assert _stage_reached(linter, "We love bread.") == "surface"
+    assert stage_reached(linter, "We love croissants.") == "parsed"
+    assert stage_reached(linter, "We love bread.") == "surface"
 
 
 @pytest.mark.parametrize("edit, message", [

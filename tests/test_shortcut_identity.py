@@ -14,7 +14,7 @@ from msglint.engine import Linter
 from msglint.message import message_from_text
 from msglint.stages import PARSED, SURFACE, PipelineStages
 
-from .conftest import REPO
+from .conftest import REPO, stage_reached
 
 DEV_SETS = [REPO.parent / "shared" / "eval" / name for name in ("dev.jsonl", "dev2.jsonl")]
 # Our own texts where the surface form alone could mislead: lemmas that depend on the tag, words in
@@ -72,40 +72,33 @@ def test_stages_give_identical_results(ruleset, nlp, texts, context):
     assert staged.stage_counts["surface"] > staged.stage_counts["parsed"] > 0
 
 
-def _stage_reached(linter, text: str) -> str:
-    linter.stage_counts.clear()
-    linter.check_one(message_from_text(text), Context())
-    (stage,) = [name for name, count in linter.stage_counts.items() if count]
-    return stage
-
-
 def test_units_go_only_as_far_as_their_patterns_need(ruleset, nlp):
     linter = Linter(ruleset, nlp=nlp)
-    assert _stage_reached(linter, "Trail shoes, 30% off until Sunday.") == "surface"
+    assert stage_reached(linter, "Trail shoes, 30% off until Sunday.") == "surface"
     # one required word is not enough: "your" alone does not make a unit worth parsing
-    assert _stage_reached(linter, "Your receipt is attached.") == "surface"
+    assert stage_reached(linter, "Your receipt is attached.") == "surface"
     # the base form of a lemma is decided on the surface; its evidence is the same
-    assert _stage_reached(linter, "Relax this weekend.") == "surface"
+    assert stage_reached(linter, "Relax this weekend.") == "surface"
     assert linter.check_one(message_from_text("Relax this weekend."), Context()).level == 3
     # an inflected form whose lemma depends on the tag waits for it ("unwinding" the adjective keeps
     # its own lemma); "relaxing" does not, as both its lemmas are in the comfort-word class
-    assert _stage_reached(linter, "An unwinding weekend.") == "parsed"
-    assert _stage_reached(linter, "A relaxing weekend.") == "surface"
+    assert stage_reached(linter, "An unwinding weekend.") == "parsed"
+    assert stage_reached(linter, "A relaxing weekend.") == "surface"
     # dependency patterns need the parse
-    assert _stage_reached(linter, "You've been selected for this deal.") == "parsed"
+    assert stage_reached(linter, "You've been selected for this deal.") == "parsed"
 
 
 def test_a_word_in_capitals_waits_for_the_tagger(ruleset, nlp):
     """"SAFE" may be a name whose lemma keeps its capitals, so it is not decided on the surface."""
     linter = Linter(ruleset, nlp=nlp)
-    assert _stage_reached(linter, "Safe travels.") == "surface"
-    assert _stage_reached(linter, "SAFE Grants open in May.") == "parsed"
+    assert stage_reached(linter, "Safe travels.") == "surface"
+    assert stage_reached(linter, "SAFE Grants open in May.") == "parsed"
 
 
 def test_a_unit_with_two_cues_is_parsed_for_its_sentences(ruleset, nlp):
     """Overreach gives one finding per sentence, so two cues in a unit need the parse's sentences."""
     linter = Linter(ruleset, nlp=nlp)
-    assert _stage_reached(linter, "Relax and enjoy the show.") == "parsed"
+    assert stage_reached(linter, "Relax and enjoy the show.") == "parsed"
 
 
 def test_the_stage_listing_names_why_a_pattern_waits_for_the_parse(ruleset, nlp):

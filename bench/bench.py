@@ -138,7 +138,9 @@ def peak_rss_mb(command: list[str], env=None) -> float:
 
 
 def stage_summary(linter) -> str:
-    units, tokens = linter.stage_counts, linter.stage_tokens
+    units, tokens = getattr(linter, "stage_counts", None), getattr(linter, "stage_tokens", None)
+    if units is None:
+        return "not counted by this version"
     total_units, total_tokens = sum(units.values()) or 1, sum(tokens.values()) or 1
     return ", ".join(f"{name} {units[name]:,} units ({100 * tokens[name] / total_tokens:.0f}% of tokens)"
                      for name in ("surface", "tagged", "parsed") if units[name])
@@ -173,8 +175,9 @@ def throughput(title: str, messages: list[str], model: str, jobs: int, repeat: i
     for label, seconds in best.items():
         print(f"  {label:36} {words / seconds:>10,.0f}   {baseline / seconds:>5.2f}x")
     linter = linters["msglint"]
-    linter.stage_counts.clear()
-    linter.stage_tokens.clear()
+    for counter in (getattr(linter, "stage_counts", None), getattr(linter, "stage_tokens", None)):
+        if counter is not None:
+            counter.clear()
     list(linter.check(items))
     print(f"  msglint's units by stage: {stage_summary(linter)}")
     print()

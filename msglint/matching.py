@@ -33,6 +33,7 @@ ROLES = {"match": "match", "except": "exceptions", "except-sentence": "sentence_
 # A first-token set of literals is expanded into one pattern per word: spaCy checks a plain value in
 # C, but calls back into Python for every token to test a set ("IN").
 _EXPANDABLE = ("LOWER", "ORTH", "TEXT", "NORM", "LEMMA")
+_MAX_EXPANDED_WORDS = 64
 _LITERAL_ATTRS = ("LOWER", "ORTH", "TEXT", "NORM")
 # A lemma sequence whose surface forms multiply past this is matched token by token instead.
 _MAX_PHRASE_VARIANTS = 64
@@ -247,7 +248,7 @@ class CompiledRules:
                 matchers.dependency.add(key, [variant.payload])
                 matchers.used.add("dependency")
         except (ValueError, KeyError) as exc:
-            raise self._error(self._by_id[variant.rule], variant.where, exc) from None
+            raise self._error(self._by_id[variant.rule], variant.where.split("[")[0], exc) from None
 
     def _add_surface_lemmas(self, matchers: _MatcherSet, key: str, pattern: list[dict]) -> None:
         choices = [[spec["ORTH"]] if isinstance(spec["ORTH"], str) else spec["ORTH"]["IN"] for spec in pattern]
@@ -449,9 +450,12 @@ def _lowercase_lemma_node(node: dict) -> dict:
 
 
 def _expand_first_token(pattern: list[dict]) -> list[list[dict]]:
+    """One pattern per word of a short first-token list. A long list (a word class) stays a set:
+    spaCy's Matcher tries every pattern at every token, so thousands of patterns cost more than one
+    call into Python per token."""
     first = pattern[0]
     for attr in _EXPANDABLE:
         value = first.get(attr)
-        if isinstance(value, dict) and set(value) == {"IN"}:
+        if isinstance(value, dict) and set(value) == {"IN"} and len(value["IN"]) <= _MAX_EXPANDED_WORDS:
             return [[{**first, attr: word}, *pattern[1:]] for word in value["IN"]]
     return [pattern]

@@ -31,7 +31,7 @@ REPO = Path(__file__).resolve().parent.parent
 DEV_SETS = [REPO.parent / "shared" / "eval" / name for name in ("dev.jsonl", "dev2.jsonl")]
 sys.path.insert(0, str(REPO))
 
-from msglint.corpus import load_corpus  # noqa: E402
+from msglint.evaluation.corpus import load_corpus  # noqa: E402
 
 
 PRODUCTS = ["desk lamp", "rain jacket", "espresso maker", "trail shoe", "linen shirt", "wool throw", "air fryer",
@@ -150,9 +150,9 @@ def throughput(title: str, messages: list[str], model: str, jobs: int, repeat: i
     import spacy
 
     from msglint.api import build_ruleset, settings_config
-    from msglint.context import Context
-    from msglint.engine import Linter
-    from msglint.message import message_from_text
+    from msglint.sources.context import Context
+    from msglint.analysis.engine import Linter
+    from msglint.sources.message import message_from_text
 
     words = words_in(messages)
     print(f"{title}: {len(messages)} messages, {words:,} words")
@@ -235,7 +235,7 @@ def main() -> None:
 
     import spacy
 
-    from msglint.nlp import resolve_pipeline_name
+    from msglint.analysis.nlp import resolve_pipeline_name
 
     model = resolve_pipeline_name(None)
     print(f"pipeline: {model}, spaCy {spacy.__version__}, {os.cpu_count()} CPUs; msglint without its result cache")

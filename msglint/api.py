@@ -8,11 +8,11 @@ from pathlib import Path
 from typing import Any, Iterable, Iterator
 
 from .config import EMPTY, Config, config_for_message, load_config
-from .context import Context, merge_context, parse_context_fields
-from .engine import Linter
-from .findings import Result
-from .message import STDIN_PATH, Message, message_from_text, read_message
-from .ruleset import RuleSet, load_ruleset
+from .sources.context import Context, merge_context, parse_context_fields
+from .analysis.engine import Linter
+from .analysis.findings import Result
+from .sources.message import STDIN_PATH, Message, message_from_text, read_message
+from .ruleset.loading import RuleSet, load_ruleset
 
 
 def context_for(message: Message, config: Config, command_line: dict[str, Any]) -> Context:
@@ -115,9 +115,10 @@ def build_ruleset(config: Config, extra_rules: tuple[str, ...], builtin: bool, *
     extra = list(config.rules) + list(extra_rules)
     if not use_cache:
         return load_ruleset(extra, builtin=builtin)
-    from . import __version__, rulecache
-    from .cache import default_cache_dir
-    from .ruleset import fingerprint, rule_files
+    from . import __version__
+    from .ruleset import cache as rulecache
+    from .analysis.cache import default_cache_dir
+    from .ruleset.loading import fingerprint, rule_files
 
     files = rule_files(extra, builtin=builtin)
     digest = fingerprint(files)
@@ -131,8 +132,8 @@ def build_ruleset(config: Config, extra_rules: tuple[str, ...], builtin: bool, *
 
 def stage_listing(ruleset: RuleSet, model: str | None) -> str:
     """What `msglint rules --stages` prints: each rule's patterns by the stage that decides them."""
-    from .nlp import resolve_pipeline_name
-    from .stage_listing import stage_listing as listing
+    from .analysis.nlp import resolve_pipeline_name
+    from .ruleset.stage_listing import stage_listing as listing
 
     linter = Linter(ruleset, pipeline=model)
     return listing(linter.compiled, resolve_pipeline_name(model))
@@ -141,8 +142,8 @@ def stage_listing(ruleset: RuleSet, model: str | None) -> str:
 def build_linter(ruleset: RuleSet, *, model: str | None, use_cache: bool, jobs: int = 1) -> Linter:
     """A Linter whose unit results are cached on disk, keyed by everything that could change them."""
     from . import __version__
-    from .cache import ResultCache, default_cache_dir
-    from .nlp import pipeline_identity, resolve_pipeline_name
+    from .analysis.cache import ResultCache, default_cache_dir
+    from .analysis.nlp import pipeline_identity, resolve_pipeline_name
 
     name = resolve_pipeline_name(model)
     cache = None

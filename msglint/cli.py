@@ -8,12 +8,12 @@ import sys
 import click
 
 from . import __version__
-from .context import RELATIONSHIPS, STYLES
+from .sources.context import RELATIONSHIPS, STYLES
 from .errors import MsglintError
 from .levels import LEVEL_NAMES, parse_level
-from .readers import SUFFIXES as READ_SUFFIXES
+from .sources.readers import SUFFIXES as READ_SUFFIXES
 from .report import FORMATS as REPORT_FORMATS
-from .ruleset import SEVERITIES
+from .ruleset.loading import SEVERITIES
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 LEVEL_CHOICES = ", ".join(f"{n}/{name.replace(' ', '-')}" for n, name in LEVEL_NAMES.items())
@@ -63,8 +63,8 @@ def check(paths, relationship, customer_level, style, output_format, fail_on, in
           model, show_levels, no_cache, jobs, show_diff, extra_rules, no_builtin_rules, config_path):
     from .api import build_linter, build_ruleset, iter_messages, settings_config, validate_inputs
     from .config import config_for_message
-    from .context import parse_context_fields
-    from .inputs import expand_inputs
+    from .sources.context import parse_context_fields
+    from .sources.inputs import expand_inputs
     from .policy import Policy, parse_selectors
     from .report import writer_for
 
@@ -121,7 +121,7 @@ def list_rules(output_format, stages, extra_rules, no_builtin_rules, config_path
     import json
 
     from .api import build_ruleset, settings_config
-    from .docs import in_words, rule_line
+    from .ruleset.docs import in_words, rule_line
 
     ruleset = build_ruleset(settings_config(config_path), extra_rules, builtin=not no_builtin_rules)
     if stages:
@@ -152,7 +152,7 @@ def explain(selector, extra_rules, no_builtin_rules, config_path):
     """Show one rule's documentation, examples and word classes, the rules of a family (expressive,
     tone), or one word class's words."""
     from .api import build_ruleset, settings_config
-    from .docs import explain as explain_selector
+    from .ruleset.docs import explain as explain_selector
 
     ruleset = build_ruleset(settings_config(config_path), extra_rules, builtin=not no_builtin_rules)
     click.echo(explain_selector(ruleset, selector))
@@ -173,8 +173,8 @@ def evaluate(data, output_format, group_by, show_errors, model, extra_rules, no_
     from pathlib import Path
 
     from .api import build_ruleset, settings_config
-    from .engine import Linter
-    from .evaluate import load_labelled, render_groups, render_text, score_groups
+    from .analysis.engine import Linter
+    from .evaluation.scoring import load_labelled, render_groups, render_text, score_groups
 
     settings = settings_config(config_path)
     items = []

@@ -14,12 +14,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .context import CONTEXT_KEYS, parse_context_fields
+from .sources.context import CONTEXT_KEYS, parse_context_fields
 from .errors import MsglintError
-from .inputs import read_config_text
+from .sources.inputs import read_config_text
 from .quoting import shown, type_name
 from .policy import parse_selectors, parse_severities
-from .ruleset import SEVERITIES
+from .ruleset.loading import SEVERITIES
 
 CONFIG_NAMES = (".msglint.yaml", ".msglint.yml")
 GLOBAL_KEYS = ("fail-on", "model", "rules", "select", "ignore", "severity")

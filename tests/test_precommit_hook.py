@@ -16,7 +16,7 @@ import sysconfig
 import pytest
 import yaml
 
-from msglint.readers import SUFFIXES
+from msglint.sources.readers import SUFFIXES
 
 from .conftest import REPO
 

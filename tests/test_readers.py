@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from msglint.message import message_from_text, read_message
-from msglint.templates import neutralize_templates
+from msglint.sources.message import message_from_text, read_message
+from msglint.sources.templates import neutralize_templates
 
 from .conftest import REPO
 

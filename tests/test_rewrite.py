@@ -9,9 +9,9 @@ import jsonschema
 import pytest
 import yaml
 
-from msglint.engine import Linter
-from msglint.rewrite import advice_of, apply_fixes
-from msglint.ruleset import load_ruleset
+from msglint.analysis.engine import Linter
+from msglint.analysis.rewrite import advice_of, apply_fixes
+from msglint.ruleset.loading import load_ruleset
 
 from .conftest import REPO
 

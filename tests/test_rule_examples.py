@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from msglint.ruleset import load_ruleset
+from msglint.ruleset.loading import load_ruleset
 
 RULES = load_ruleset().rules
 

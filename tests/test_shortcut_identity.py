@@ -8,11 +8,11 @@ import json
 
 import pytest
 
-from msglint.context import Context
-from msglint.corpus import load_corpus
-from msglint.engine import Linter
-from msglint.message import message_from_text
-from msglint.stages import PARSED, SURFACE, PipelineStages
+from msglint.sources.context import Context
+from msglint.evaluation.corpus import load_corpus
+from msglint.analysis.engine import Linter
+from msglint.sources.message import message_from_text
+from msglint.ruleset.stages import PARSED, SURFACE, PipelineStages
 
 from .conftest import REPO, stage_reached
 
@@ -32,7 +32,7 @@ TRICKY = [
 
 def _texts() -> list[str]:
     texts = [case.text for case in load_corpus(REPO / "corpora")]
-    from msglint.ruleset import load_ruleset
+    from msglint.ruleset.loading import load_ruleset
 
     for rule in load_ruleset().rules:
         texts += [example.text for example in rule.flag_examples + rule.pass_examples]
@@ -132,8 +132,8 @@ def test_possible_lemmas_agree_with_spacys_lemmatizer(nlp):
     own rule_lemmatize for every form of every lemma the rules name, under every part of speech."""
     from spacy.tokens import Doc
 
-    from msglint.anchors import LemmaForms
-    from msglint.ruleset import load_ruleset
+    from msglint.ruleset.anchors import LemmaForms
+    from msglint.ruleset.loading import load_ruleset
 
     forms = LemmaForms(nlp)
     lemmas = set()
@@ -162,7 +162,7 @@ def test_a_pipeline_whose_ruler_ignores_the_parse_gets_a_tagged_stage():
     """The stages come from what each pipe reads and writes, not from en_core_web_sm's layout."""
     import spacy
 
-    from msglint.stages import TAGGED
+    from msglint.ruleset.stages import TAGGED
 
     nlp = spacy.blank("en")
     for name in ("tok2vec", "tagger", "parser"):

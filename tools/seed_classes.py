@@ -41,7 +41,7 @@ def main() -> None:
     parser.add_argument("--min-valence", type=float, default=1.8)
     args = parser.parse_args()
 
-    from msglint.nlp import load_pipeline
+    from msglint.analysis.nlp import load_pipeline
 
     frame, index, tags = FRAMES[args.kind]
     words = sorted(w for w, v in lexicon().items() if v >= args.min_valence)

@@ -68,7 +68,7 @@ def run_batch(*, messages: str, spec: JobSpec, recipients: str | None = None, ou
         table = messages
         require_columns(table, [spec.id_column, spec.text_column, spec.level_column])
     scan_table(table)  # a table whose rows cannot be told apart stops the run here, before any output
-    from ..ruleset import load_ruleset
+    from ..ruleset.loading import load_ruleset
 
     severities = {rule.id: rule.severity for rule in load_ruleset(list(spec.rule_paths), builtin=spec.builtin_rules).rules
                   if rule.severity}

@@ -15,11 +15,11 @@ from collections import Counter, defaultdict
 from pathlib import Path
 
 from .. import __version__
-from ..context import Context
+from ..sources.context import Context
 from ..levels import level_name
-from ..message import message_from_text
-from ..pyramid import highest_allowed
-from ..rewrite import apply_fixes
+from ..sources.message import message_from_text
+from ..analysis.pyramid import highest_allowed
+from ..analysis.rewrite import apply_fixes
 from .job import JobSpec, content_id, worker_linter
 from .tables import iter_rows
 

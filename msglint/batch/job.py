@@ -11,12 +11,12 @@ import hashlib
 from collections import Counter, OrderedDict, defaultdict
 from dataclasses import dataclass, field
 
-from ..context import Context
+from ..sources.context import Context
 from ..errors import MsglintError
 from ..levels import parse_level
-from ..message import message_from_text
-from ..pyramid import highest_allowed
-from ..ruleset import SEVERITY_RANK
+from ..sources.message import message_from_text
+from ..analysis.pyramid import highest_allowed
+from ..ruleset.loading import SEVERITY_RANK
 from .tables import RowFault, clip, shown
 
 OVERREACH = "pyramid.overreach"
@@ -59,7 +59,7 @@ def content_id(text: str) -> str:
 def worker_linter(spec: JobSpec):
     """One Linter (and so one spaCy pipeline) per process, built on first use."""
     from ..api import build_linter
-    from ..ruleset import load_ruleset
+    from ..ruleset.loading import load_ruleset
 
     ruleset = load_ruleset(list(spec.rule_paths), builtin=spec.builtin_rules)
     return build_linter(ruleset, model=spec.model, use_cache=False)

@@ -19,10 +19,10 @@ from pygls.lsp.server import LanguageServer
 
 from .. import __version__
 from ..errors import MsglintError
-from ..findings import Finding, Result
+from ..analysis.findings import Finding, Result
 from ..levels import level_name
-from ..pyramid import highest_allowed
-from ..rewrite import advice_of
+from ..analysis.pyramid import highest_allowed
+from ..analysis.rewrite import advice_of
 from .session import Session
 
 SOURCE = "msglint"
@@ -70,8 +70,8 @@ def rule_docs_uri(ls: MsglintLanguageServer, rule_id: str) -> str:
     written once from the rule definition (what `msglint explain` prints) beside the cache."""
     if ls.docs_url:
         return ls.docs_url.replace("{rule}", rule_id)
-    from ..cache import default_cache_dir
-    from ..docs import explain_rule
+    from ..analysis.cache import default_cache_dir
+    from ..ruleset.docs import explain_rule
 
     page = default_cache_dir() / "docs" / __version__ / f"{rule_id}.md"
     if not page.exists():

@@ -23,9 +23,9 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
 
-from ..context import RELATIONSHIPS, STYLES
+from ..sources.context import RELATIONSHIPS, STYLES
 from ..errors import MsglintError
-from ..readers import FORMATS as INPUT_FORMATS
+from ..sources.readers import FORMATS as INPUT_FORMATS
 from ..report.json_report import JsonWriter
 from .session import Session
 
@@ -100,7 +100,7 @@ class Playground:
         return self._session
 
     def check(self, data: dict[str, Any]) -> dict:
-        from ..context import parse_context_fields
+        from ..sources.context import parse_context_fields
 
         given = {"relationship": data.get("relationship"), "customer-level": data.get("customer_level"),
                  "style": data.get("style")}

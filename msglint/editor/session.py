@@ -11,11 +11,11 @@ from typing import Any
 
 from ..api import build_linter, build_ruleset, context_for
 from ..config import Config, config_for_message, discover_config
-from ..findings import Result
-from ..message import STDIN_PATH, message_from_text
+from ..analysis.findings import Result
+from ..sources.message import STDIN_PATH, message_from_text
 from ..policy import Policy
-from ..readers import format_for
-from ..ruleset import RuleSet
+from ..sources.readers import format_for
+from ..ruleset.loading import RuleSet
 
 
 @dataclass

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..findings import Result
-from ..ruleset import SEVERITIES, SEVERITY_RANK
+from ..analysis.findings import Result
+from ..ruleset.loading import SEVERITIES, SEVERITY_RANK
 
 
 @dataclass

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import difflib
 
-from ..findings import Result
-from ..rewrite import apply_fixes
+from ..analysis.findings import Result
+from ..analysis.rewrite import apply_fixes
 from . import Tally
 
 

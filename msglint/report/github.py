@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..findings import Result
+from ..analysis.findings import Result
 from . import Tally
 
 COMMANDS = {"error": "error", "warning": "warning", "info": "notice"}

@@ -9,7 +9,7 @@ import json
 import textwrap
 
 from .. import __version__
-from ..findings import Result
+from ..analysis.findings import Result
 from . import Tally
 
 SCHEMA_VERSION = 1

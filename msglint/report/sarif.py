@@ -14,9 +14,9 @@ from collections import Counter
 from urllib.parse import quote
 
 from .. import __version__
-from ..docs import in_words
-from ..findings import Result
-from ..ruleset import RuleSet
+from ..ruleset.docs import in_words
+from ..analysis.findings import Result
+from ..ruleset.loading import RuleSet
 from . import Tally
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"

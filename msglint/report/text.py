@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import click
 
-from ..findings import Finding, Location, Result
+from ..analysis.findings import Finding, Location, Result
 from ..levels import level_name
-from ..message import Message
-from ..ruleset import SEVERITIES
+from ..sources.message import Message
+from ..ruleset.loading import SEVERITIES
 from . import Tally
 
 _COLOURS = {"error": "red", "warning": "yellow", "info": "cyan"}

@@ -11,8 +11,8 @@ import threading
 
 import pytest
 
-from msglint.cache import FILE_NAME, ResultCache
-from msglint.hits import Hit
+from msglint.analysis.cache import FILE_NAME, ResultCache
+from msglint.ruleset.hits import Hit
 
 pytestmark = pytest.mark.fuzz
 

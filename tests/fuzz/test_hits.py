@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from msglint.hits import Hit, longest_non_overlapping
+from msglint.ruleset.hits import Hit, longest_non_overlapping
 
 pytestmark = pytest.mark.fuzz
 

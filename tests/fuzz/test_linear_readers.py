@@ -10,10 +10,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from msglint.directives import mask_comments, parse_directives
-from msglint.readers.html import read_html
-from msglint.readers.markdown import read_markdown
-from msglint.templates import neutralize_templates
+from msglint.sources.directives import mask_comments, parse_directives
+from msglint.sources.readers.html import read_html
+from msglint.sources.readers.markdown import read_markdown
+from msglint.sources.templates import neutralize_templates
 
 pytestmark = pytest.mark.fuzz
 
@@ -107,7 +107,7 @@ def _old_blank_groups(match, keep):
 
 @given(st.lists(st.sampled_from(["**", "__", "a", " ", "\n", "*a", "b_"]), max_size=20).map("".join))
 def test_strong_as_the_regex_did(text):
-    from msglint.readers.markdown import _replace_strong
+    from msglint.sources.readers.markdown import _replace_strong
 
     assert _replace_strong(text) == _OLD_STRONG.sub(lambda m: _old_blank_groups(m, 2), text)
 

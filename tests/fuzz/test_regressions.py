@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from msglint import yamlio
-from msglint.inputs import MAX_INPUT_BYTES
+from msglint.sources.inputs import MAX_INPUT_BYTES
 
 from ..conftest import REPO
 from .contract import run_checked
@@ -164,7 +164,7 @@ def test_regression_rule_patterns_refused_at_load_before_any_output(run_cli, tmp
 
 
 def test_word_class_operators_and_bounded_quantifiers_are_accepted():
-    from msglint.patterns import pattern_problem
+    from msglint.ruleset.patterns import pattern_problem
 
     assert pattern_problem([{"LEMMA": {"CLASS": "praise"}}, {"LOWER": {"NOT_CLASS": ["a", "b"]}, "OP": "{0,4}"},
                             {"POS": "VERB", "OP": "*"}, {"LENGTH": {">=": 3}}], "tokens") is None
@@ -212,7 +212,7 @@ def test_regression_fifo_or_device_in_rules_directory(run_cli, tmp_path, kind):
 
 
 def test_regression_fifo_in_corpus_directory(tmp_path):
-    from msglint.corpus import load_corpus
+    from msglint.evaluation.corpus import load_corpus
     from msglint.errors import MsglintError
 
     os.mkfifo(tmp_path / "cases.yaml")

@@ -11,7 +11,7 @@ import stat
 import sys
 from pathlib import Path
 
-from .errors import MsglintError
+from ..errors import MsglintError
 from .message import STDIN_PATH
 from .readers import SUFFIXES as DIRECTORY_SUFFIXES
 

@@ -1,9 +1,9 @@
 """Running the rule set over messages: units, the anchor shortcut, the cache, findings and levels.
 
 Lexical patterns run over each paragraph (block), tokenized only. Syntactic patterns run per unit
-(msglint.units): a unit's analysis depends only on its text, so it is looked up in the result cache,
+(msglint.analysis.units): a unit's analysis depends only on its text, so it is looked up in the result cache,
 and otherwise tokenized; only units whose words meet a syntactic pattern's requirements
-(msglint.anchors) go through the tagger and parser. Findings are then made from the hits and the
+(msglint.ruleset.anchors) go through the tagger and parser. Findings are then made from the hits and the
 message's declared context.
 """
 
@@ -17,17 +17,17 @@ from dataclasses import replace
 from typing import Iterable, Iterator
 
 from .cache import ResultCache
-from .context import Context
+from ..sources.context import Context
 from .findings import Evidence, Finding, Location, Result
-from .hits import longest_non_overlapping
-from .levels import level_name
-from .message import Message
+from ..ruleset.hits import longest_non_overlapping
+from ..levels import level_name
+from ..sources.message import Message
 from .pyramid import detected_level, highest_allowed, overreaching
 from .rewrite import attach_rewrites
-from .directives import front_matter_disables
+from ..sources.directives import front_matter_disables
 from .excerpts import excerpt_of
 from .suppress import is_suppressed, unknown_selectors
-from .ruleset import Rule, RuleSet
+from ..ruleset.loading import Rule, RuleSet
 from .units import split_blocks, split_units
 
 _PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
@@ -77,7 +77,7 @@ class Linter:
 
     @functools.cached_property
     def compiled(self):
-        from .matching import CompiledRules
+        from ..ruleset.compiling import CompiledRules
 
         return CompiledRules(self.ruleset.rules, self.nlp)
 
@@ -133,8 +133,8 @@ class Linter:
 
     def _syntactic_hits(self, texts: list[str], batch_size: int, tokenized: "_ParagraphDocs | None" = None) -> dict:
         """Each unit is tokenized and its surface patterns matched; then it goes through the pipeline
-        only as far as the patterns its words allow need (msglint.stages), in batches per stage."""
-        from .stages import PARSED, STAGE_NAMES, SURFACE, TAGGED
+        only as far as the patterns its words allow need (msglint.ruleset.stages), in batches per stage."""
+        from ..ruleset.stages import PARSED, STAGE_NAMES, SURFACE, TAGGED
 
         compiled = self.compiled
         docs = list(self.nlp.tokenizer.pipe(texts))
@@ -168,7 +168,7 @@ class Linter:
         return found
 
     def _keep_parses_with_hits(self, found: dict, parsed) -> None:
-        """msglint.rewrite cuts constituents from the parse: units parsed here and with a hit are kept
+        """msglint.analysis.rewrite cuts constituents from the parse: units parsed here and with a hit are kept
         until the chunk is done, so they are not parsed again."""
         for text, doc in parsed:
             if found.get(text):
@@ -178,7 +178,7 @@ class Linter:
         """The Docs annotated by `pipes`, in pipeline order, with lemmas in lower case. Worker processes
         get the texts of tokenized-only Docs (a Doc costs more to send than to make); in one process,
         or for a Doc already part-annotated, the pipes run here on the Docs themselves."""
-        from .matching import lowercase_lemmas
+        from ..ruleset.compiling import lowercase_lemmas
 
         nlp = self.nlp
         if self.jobs > 1 and fresh and docs:

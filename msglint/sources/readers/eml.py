@@ -12,7 +12,7 @@ import email
 import email.policy
 import re
 
-from ..errors import MsglintError
+from ...errors import MsglintError
 from ..offsets import MappedTextBuilder, OffsetMap
 from .html import read_html
 

@@ -21,7 +21,7 @@ from dataclasses import dataclass, replace
 from typing import Callable, Iterable
 
 from .findings import Finding, Fix, Result
-from .hits import Hit
+from ..ruleset.hits import Hit
 from .units import split_units
 
 CACHE_KIND = "rewrite-v2"  # bump when a strategy changes: cached plans are keyed by it

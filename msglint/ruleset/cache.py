@@ -15,10 +15,10 @@ import re
 from pathlib import Path
 from typing import Any
 
-from . import ruleset as rules_module
+from . import loading as rules_module
 from .classes import CLASS_NAME, WordClass
 from .patterns import pattern_problem
-from .ruleset import CATEGORIES, CHECKS, SEVERITIES, Example, MatchSpec, Rule, RuleSet
+from .loading import CATEGORIES, CHECKS, SEVERITIES, Example, MatchSpec, Rule, RuleSet
 
 FORMAT = 2
 _CLASSES = {cls.__name__: cls for cls in (RuleSet, Rule, MatchSpec, Example, WordClass)}
@@ -95,7 +95,7 @@ def _check_spec(spec: Any) -> None:
         _check(isinstance(patterns, tuple), kind)
         for pattern in patterns:
             _check(isinstance(pattern, list) and pattern and all(isinstance(t, dict) for t in pattern), kind)
-            # the same allow-list a rule file passes (msglint.patterns): a stored pattern is no more trusted
+            # the same allow-list a rule file passes (msglint.ruleset.patterns): a stored pattern is no more trusted
             _check(pattern_problem(pattern, kind) is None, "pattern outside the allow-list")
 
 

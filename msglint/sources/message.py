@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .directives import Directive, mask_comments, parse_directives
-from .errors import MsglintError
+from ..errors import MsglintError
 from .offsets import OffsetMap, line_starts
 from .templates import neutralize_templates
 
@@ -81,7 +81,7 @@ def _front_matter(original: str, path: str) -> tuple[dict[str, Any], int]:
     import yaml
     from frontmatter.default_handlers import YAMLHandler
 
-    from . import yamlio
+    from .. import yamlio
 
     handler = YAMLHandler()
     if not handler.detect(original):

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .context import Context
-from .levels import level_name
-from .message import Message
+from ..sources.context import Context
+from ..levels import level_name
+from ..sources.message import Message
 
 
 @dataclass(frozen=True)

@@ -9,10 +9,10 @@ from __future__ import annotations
 import re
 import textwrap
 
-from .directives import covers
-from .errors import MsglintError
-from .levels import level_name
-from .ruleset import Rule, RuleSet
+from ..sources.directives import covers
+from ..errors import MsglintError
+from ..levels import level_name
+from .loading import Rule, RuleSet
 
 # What each placeholder stands for when no finding fills it.
 _IN_WORDS = {
@@ -24,7 +24,7 @@ _IN_WORDS = {
 }
 _LEVEL_WITH_NAME = re.compile(r"level \{([a-z_]+)\} \(\{\1_name\}\)")  # "level {x} ({x_name})" as one phrase
 _QUOTED = re.compile(r"'\{([a-z_]+)\}'")
-_PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")  # as msglint.engine.render fills them
+_PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")  # as msglint.analysis.engine.render fills them
 
 
 def in_words(template: str) -> str:

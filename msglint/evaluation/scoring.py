@@ -7,13 +7,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .context import merge_context
+from ..sources.context import merge_context
 from .corpus import load_corpus
-from .engine import Linter
-from .errors import MsglintError
-from .findings import Result
-from .levels import LEVEL_NAMES
-from .message import message_from_text
+from ..analysis.engine import Linter
+from ..errors import MsglintError
+from ..analysis.findings import Result
+from ..levels import LEVEL_NAMES
+from ..sources.message import message_from_text
 
 
 @dataclass(frozen=True)

@@ -15,10 +15,10 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from .classes import WordClass, expand_pattern, parse_classes
-from .context import RELATIONSHIPS, STYLES, parse_context_fields
-from .errors import MsglintError
-from .inputs import require_regular_file
-from .levels import LEVEL_NAMES
+from ..sources.context import RELATIONSHIPS, STYLES, parse_context_fields
+from ..errors import MsglintError
+from ..sources.inputs import require_regular_file
+from ..levels import LEVEL_NAMES
 from .patterns import pattern_problem
 
 SEVERITIES = ("info", "warning", "error")
@@ -109,7 +109,7 @@ def _line_loader():
     """PyYAML is imported only when a rule file is parsed: a run served by the rule cache needs none."""
     import yaml
 
-    from .yamlio import Loader
+    from ..yamlio import Loader
 
     class LineLoader(Loader):
         """Records the line of every mapping so that errors can point at it, and refuses repeated keys."""
@@ -372,7 +372,7 @@ def _parse_match(raw: Any, name: str, error: _RuleError) -> MatchSpec:
         if not isinstance(values, list) or not all(isinstance(v, list) and v for v in values):
             raise error(f"{name}.{kind}", "must be a list of patterns, each a non-empty list of token specs")
         for pattern in values:
-            if problem := pattern_problem(pattern, kind):  # msglint.patterns: the allow-list
+            if problem := pattern_problem(pattern, kind):  # msglint.ruleset.patterns: the allow-list
                 raise error(f"{name}.{kind}", *problem)
         parts[kind] = tuple(_strip_lines(p) for p in values)
     return MatchSpec(**parts)

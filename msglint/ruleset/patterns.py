@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from .quoting import shown, type_name
+from ..quoting import shown, type_name
 
 LINE_KEY = "__line__"  # the line numbers the rule loader records in every mapping
 

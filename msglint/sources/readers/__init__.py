@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..errors import MsglintError
+from ...errors import MsglintError
 
 FORMATS = ("text", "markdown", "html", "eml")
 _BY_SUFFIX = {

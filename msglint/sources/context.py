@@ -6,9 +6,9 @@ from dataclasses import dataclass, replace
 from typing import Any, Mapping
 
 from .directives import front_matter_problem
-from .errors import MsglintError
-from .levels import parse_level
-from .quoting import shown
+from ..errors import MsglintError
+from ..levels import parse_level
+from ..quoting import shown
 
 RELATIONSHIPS = ("instrumental", "expressive")
 # Diller's four relationship styles; most customers want top-down.

@@ -3,7 +3,7 @@
 A class is referenced inside a token or dependency pattern with msglint's own operators:
 `{LEMMA: {CLASS: praise-adjective}}`, `{LOWER: {NOT_CLASS: [friend-noun, pet-name]}}`. They are
 expanded when the rules load into the plain spaCy operators `IN` and `NOT_IN`, so the compiled
-matchers, the required-word index (msglint.anchors) and the result cache see ordinary patterns.
+matchers, the required-word index (msglint.ruleset.anchors) and the result cache see ordinary patterns.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
-from .errors import MsglintError
+from ..errors import MsglintError
 
 CLASS_NAME = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
 CLASS_FIELDS = {"description", "origin", "words", "include", "__line__"}

@@ -3,14 +3,14 @@
 Two places match. Paragraph patterns (of rules that give no pyramid evidence, have no sentence
 exceptions and read only what the tokenizer gives: shouting, "!!!", plain phrases) run over the whole
 paragraph, tokenized only, so they may span sentences ("Yes. Correct. Confirmed."). Everything else
-runs per unit (sentence), and every pattern of it is put at a stage (msglint.stages) when the rules
+runs per unit (sentence), and every pattern of it is put at a stage (msglint.ruleset.stages) when the rules
 compile: a lemma is matched on the surface form where the form decides it ("enjoy"), and the same
 pattern is kept, at the stage its lemma needs, for units holding a form whose lemma depends on the tag
 ("felt"). A unit is taken through the pipeline only as far as the patterns whose required words it
-holds (msglint.anchors) need, and only those rules' matchers run on it.
+holds (msglint.ruleset.anchors) need, and only those rules' matchers run on it.
 
 Matches are gathered unfiltered per `rule-id|role`; exceptions remove matches, then the longest of
-the rest wins (msglint.hits), so splitting one rule's patterns across stages cannot change a result.
+the rest wins (msglint.ruleset.hits), so splitting one rule's patterns across stages cannot change a result.
 """
 
 from __future__ import annotations
@@ -23,10 +23,10 @@ from spacy.matcher import DependencyMatcher, Matcher, PhraseMatcher
 from spacy.tokens import Doc
 
 from .anchors import AnchorIndex, LemmaForms, _literals, is_lexical, required_sets
-from .errors import MsglintError
+from ..errors import MsglintError
 from .hits import Hit, longest_non_overlapping
-from .message import normalize
-from .ruleset import MatchSpec, Rule
+from ..sources.message import normalize
+from .loading import MatchSpec, Rule
 from .stages import PARSED, STAGE_NAMES, SURFACE, PipelineStages
 
 ROLES = {"match": "match", "except": "exceptions", "except-sentence": "sentence_exceptions"}
@@ -380,7 +380,7 @@ def _to_characters(doc, rule: Rule, start: int, end: int, parsed: bool) -> Hit:
     while start < end - 1 and doc[start].is_space:
         start += 1
     last = doc[end - 1]
-    # Without the parse a unit's one cue is grouped by the unit (msglint.pyramid groups by sentence;
+    # Without the parse a unit's one cue is grouped by the unit (msglint.analysis.pyramid groups by sentence;
     # a unit with two cues is always parsed).
     sentence = doc[start].sent.start_char if rule.level is not None and parsed else 0
     return Hit(rule.id, doc[start].idx, last.idx + len(last.text), sentence)

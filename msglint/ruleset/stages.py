@@ -6,7 +6,7 @@ is the whole pipeline. Which attribute is final at which stage is read from the 
 en_core_web_sm the attribute_ruler reads DEP to set POS and MORPH (an auxiliary is AUX only once
 it is parsed as `aux`) and the lemmatizer reads POS, so POS, MORPH and LEMMA are settled only by the
 parse, and the ruler also rewrites the TAG of whitespace. A pattern is put at a stage only where all
-it reads is final; lemmas may still be decided from the surface form (msglint.anchors.LemmaForms).
+it reads is final; lemmas may still be decided from the surface form (msglint.ruleset.anchors.LemmaForms).
 """
 
 from __future__ import annotations

@@ -34,7 +34,7 @@ class _VisibleText(HTMLParser):
         self._rescan_budget = 2**20  # characters that failed start-tag scans may read
 
     # html.parser searches for a construct's end from every unclosed "<!--", "<!doctype", "<?" or
-    # "<!": n of them cost n^2. These overrides remember each search (msglint.textscan), and treat
+    # "<!": n of them cost n^2. These overrides remember each search (msglint.sources.textscan), and treat
     # marked sections (<![CDATA[ ...) as the bogus comments HTML5 makes of them, instead of
     # raising AssertionError on an unknown keyword.
     def _find(self, pattern: str, position: int) -> re.Match | None:

@@ -20,7 +20,7 @@ import sqlite3
 import sys
 from pathlib import Path
 
-from .hits import Hit
+from ..ruleset.hits import Hit
 
 FILE_NAME = "unit-results-v1.sqlite"
 

@@ -8,12 +8,12 @@ from typing import Any
 
 import yaml
 
-from . import yamlio
+from .. import yamlio
 
-from .context import parse_context_fields
-from .errors import MsglintError
-from .inputs import read_regular_file
-from .levels import LEVEL_NAMES
+from ..sources.context import parse_context_fields
+from ..errors import MsglintError
+from ..sources.inputs import read_regular_file
+from ..levels import LEVEL_NAMES
 
 
 @dataclass(frozen=True)

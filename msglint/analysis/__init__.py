@@ -1,0 +1,1 @@
+"""Running the compiled rules over messages: units, pipeline stages, the engine, the pyramid, the result cache."""

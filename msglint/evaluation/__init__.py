@@ -1,0 +1,1 @@
+"""Scoring the rules against labelled messages: the dev-set JSONL format and our corpora."""

@@ -1,0 +1,1 @@
+"""Reading what the user gives: files and standard input, formats, templates, directives, declared context."""

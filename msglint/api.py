@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any, Iterable, Iterator
 
 from .config import EMPTY, Config, config_for_message, load_config
+from .errors import MsglintError
 from .sources.context import Context, merge_context, parse_context_fields
 from .analysis.engine import Linter
 from .analysis.findings import Result
@@ -71,19 +72,31 @@ def _footprint(message: Message) -> int:
 
 def iter_messages(paths: list[str], *, stdin_message: Message | None = None, config: Config | None,
                   command_line: dict[str, Any], input_format: str | None = None,
-                  read_ahead: dict[str, tuple] | None = None) -> Iterator[tuple[Message, Context, Config]]:
+                  read_ahead: dict[str, tuple] | None = None,
+                  vanished: list[MsglintError] | None = None) -> Iterator[tuple[Message, Context, Config]]:
     """Each message with its context and the config that governs it, read as the linter asks (or
     taken from what validate_inputs kept). An explicit config (--config) serves every file;
-    otherwise each file finds its nearest one."""
+    otherwise each file finds its nearest one.
+
+    With `vanished`, a file that can no longer be read as it was validated (deleted, replaced by
+    something unreadable while the run was going) is skipped and its error kept there, so that a
+    report already under way is finished whole instead of being cut off."""
     kept = dict(read_ahead or {})
     for path in paths:
         if path in kept:
             yield kept.pop(path)  # released as it goes; a path given twice is read again
             continue
         reuse = path == STDIN_PATH and stdin_message is not None
-        message = stdin_message if reuse else read_message(path, input_format)
-        file_config = config if config is not None else config_for_message(path)
-        yield message, context_for(message, file_config, command_line), file_config
+        try:
+            message = stdin_message if reuse else read_message(path, input_format)
+            file_config = config if config is not None else config_for_message(path)
+            item = message, context_for(message, file_config, command_line), file_config
+        except MsglintError as exc:
+            if vanished is None:
+                raise
+            vanished.append(MsglintError(f"{exc} (it changed after msglint checked it; its findings are missing)"))
+            continue
+        yield item
 
 
 def validate_inputs(paths: list[str], *, config: Config | None, command_line: dict[str, Any],

@@ -85,8 +85,9 @@ def check(paths, relationship, customer_level, style, output_format, fail_on, in
         policies[config.path] = Policy(select=cli_select or config.select, ignore=config.ignore + cli_ignore,
                                        severities=config.severities)
         policies[config.path].check_known(ruleset.ids)
+    vanished: list[MsglintError] = []
     items = iter_messages(inputs, read_ahead=read_ahead, config=explicit, command_line=command_line,
-                          input_format=input_format)
+                          input_format=input_format, vanished=vanished)
     linter = build_linter(ruleset, model=model or settings.model, use_cache=not no_cache, jobs=jobs)
     writer = (_diff_writer() if show_diff else writer_for(output_format))(
         sys.stdout,
@@ -103,6 +104,9 @@ def check(paths, relationship, customer_level, style, output_format, fail_on, in
         if linter.cache is not None:
             linter.cache.close()  # the next run in this process must see the file as it is on disk
     tally = writer.close()
+    if vanished:  # the report is whole for the files that could be read; the run still failed
+        more = f" (and {len(vanished) - 1} more file(s))" if len(vanished) > 1 else ""
+        raise MsglintError(f"{vanished[0]}{more}")
     return EXIT_FINDINGS if tally.failing else EXIT_CLEAN
 
 

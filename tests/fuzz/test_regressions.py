@@ -278,3 +278,31 @@ def test_regression_directory_walk_skips_fifos_and_device_links(run_cli, tmp_pat
     result = run_checked(run_cli, "check", "--format", "json", str(copy), folder=tmp_path)
     assert result.exit_code == 1
     assert [file["path"] for file in json.loads(result.stdout)["files"]] == [str(copy / "c.txt")]
+
+
+def test_regression_file_deleted_mid_run_leaves_a_whole_report(run_cli, tmp_path, monkeypatch):
+    """issue 13: a file deleted after validation, past the read-ahead budget, cut the JSON report
+    short. Now the report is finished for the files that could be read, and the run exits 2 with one
+    line naming the file that vanished."""
+    from msglint import api
+
+    first, second = tmp_path / "a.txt", tmp_path / "b.txt"
+    first.write_text("Nicely done! Shoes 30% off.\n")
+    second.write_text("We miss you.\n")
+    monkeypatch.setattr(api, "READ_AHEAD_BYTES", 0)  # nothing kept: every file is read again
+    reads = []
+    real_read = api.read_message
+
+    def read_and_delete(path, input_format=None):
+        reads.append(path)
+        if len(reads) == 3:  # validation read both; the analysis is under way
+            second.unlink()
+        return real_read(path, input_format)
+
+    monkeypatch.setattr(api, "read_message", read_and_delete)
+    result = run_cli("check", "--format", "json", "--no-cache", str(first), str(second))
+    assert result.exit_code == 2
+    report = json.loads(result.stdout)  # whole, not cut off
+    assert [entry["path"] for entry in report["files"]] == [str(first)]
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and str(second) in lines[0] and "changed after msglint checked it" in lines[0]

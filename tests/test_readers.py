@@ -112,6 +112,11 @@ def test_a_name_placeholder_is_judged_as_the_name_it_renders_to(lint, template, 
     from_template, from_rendered = lint(template, customer_level=1), lint(rendered, customer_level=1)
     assert from_template.level == from_rendered.level == 4
     assert from_template.rule_ids() == from_rendered.rule_ids() == {"pyramid.overreach"}
+    # the finding points at the placeholder as written, never at its stand-in name
+    (finding,) = from_template.findings
+    greeting = template.split(",")[0]
+    assert finding.location.excerpt == greeting
+    assert (finding.location.line, finding.location.column, finding.location.end_column) == (1, 1, len(greeting) + 1)
 
 
 def test_placeholder_does_not_break_the_sentence(lint):

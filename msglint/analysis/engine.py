@@ -22,6 +22,7 @@ from .findings import Evidence, Finding, Location, Result
 from ..ruleset.hits import longest_non_overlapping
 from ..levels import level_name
 from ..sources.message import Message
+from ..sources.templates import widen_to_placeholders
 from .pyramid import detected_level, highest_allowed, overreaching
 from .rewrite import attach_rewrites
 from ..sources.directives import front_matter_disables
@@ -272,9 +273,12 @@ def _finding(rule: Rule, location: Location, fields: dict) -> Finding:
 def _locate(message: Message, start: int, end: int) -> Location:
     """A display span, as a Location whose offsets, lines and columns are in the original file."""
     original_start, original_end = message.original_span(start, end)
+    widened = widen_to_placeholders(message.original, original_start, original_end)
     line, column = message.line_column(original_start)
-    end_line, end_column = message.line_column(original_end)
-    return Location(start, end, line, column, end_line, end_column, excerpt_of(message.display[start:end]))
+    end_line, end_column = message.line_column(widened[1])
+    # the excerpt shows what the file says: a placeholder as written, never its stand-in word
+    text = message.original[slice(*widened)] if widened[1] != original_end else message.display[start:end]
+    return Location(start, end, line, column, end_line, end_column, excerpt_of(text))
 
 
 def _directive_location(message: Message, directive) -> Location:

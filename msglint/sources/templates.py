@@ -104,6 +104,19 @@ def _output_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+def widen_to_placeholders(text: str, start: int, end: int) -> tuple[int, int]:
+    """A span of `text` (the original) widened to whole output placeholders it cuts into: a match on
+    a placeholder's stand-in word ("Hi Alex") must point at the placeholder as written
+    ("Hi {{ first_name }}"), not at its first characters."""
+    if not any(opener in text[start:end] for opener in ("{{", "*|", "%%")):
+        return start, end
+    window_end = min(len(text), end + 2_000)  # a placeholder longer than this is not one we made
+    for span_start, span_end in _output_spans(text[start:window_end]):
+        if start + span_start < end < start + span_end:
+            end = start + span_end
+    return start, end
+
+
 def neutralize_templates(text: str) -> str:
     if "{" not in text and "*|" not in text and "%%" not in text:
         return text

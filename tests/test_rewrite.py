@@ -175,3 +175,12 @@ def test_rewrites_from_the_parse_are_cached_so_a_warm_run_never_loads_spacy(tmp_
     second_output, second = run()
     assert (first, second) == ({"code": 1, "spacy": True}, {"code": 1, "spacy": False})
     assert second_output == first_output and "+✈ This Delta flight deal under $200" in second_output
+
+
+def test_a_line_cut_whole_is_said_in_words_not_as_empty_quotes(run_cli, tmp_path):
+    path = tmp_path / "m.txt"
+    path.write_text("Spring sale starts Monday.\n\nWe miss you!\n", encoding="utf-8")
+    document = json.loads(run_cli("check", "--format", "json", "--no-cache", str(path)).stdout)
+    (finding,) = [f for f in document["files"][0]["findings"] if f["rule"] == "expressive.simulated-intimacy"]
+    assert finding["suggestion"] == "Say what is on offer and why now: drop the line"
+    assert "''" not in finding["suggestion"]

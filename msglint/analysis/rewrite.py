@@ -375,7 +375,9 @@ def _rewritten(finding: Finding, result: Result, ops: list[Op], linter) -> Findi
         return replace(finding, suggestion=advice)
     message = result.message
     start, end, replacement = apply_ops(message.display, ops)
-    suggestion = f"{advice}: '{preview(message.display, start, end, replacement)}'"
+    shown = preview(message.display, start, end, replacement)
+    # a line cut whole leaves nothing to quote: say so rather than show ''
+    suggestion = f"{advice}: '{shown}'" if shown else f"{advice}: drop the line"
     original_start, original_end = message.original_span(start, end)
     if not _replaceable(message, message.original[original_start:original_end], message.display[start:end], replacement):
         return replace(finding, suggestion=suggestion)  # markup or a transfer encoding in between: advice only

@@ -272,11 +272,11 @@ def batch(messages, recipients, template_column, text_column, id_column, level_c
 
 @cli.command()
 def lsp():
-    """Run the language server on standard input and output (needs the extra: msglint[lsp])."""
+    """Run the language server on standard input and output (needs the lsp extra)."""
     try:
         from .editor.lsp import main as serve_lsp
     except ImportError as exc:
-        raise MsglintError(f"the language server needs pygls ({exc.name} is missing): pip install 'msglint[lsp]'") from None
+        raise MsglintError(f"the language server needs pygls ({exc.name} is missing): pip install '.[lsp]' in msglint's checkout") from None
     serve_lsp()
     return EXIT_CLEAN
 
@@ -286,12 +286,12 @@ def lsp():
               help="Address to bind; the default serves this machine only.")
 @click.option("--port", type=click.IntRange(1, 65535), default=8765, show_default=True)
 def serve(host, port):
-    """Run the local playground in the browser (needs the extra: msglint[serve])."""
+    """Run the local playground in the browser (needs the serve extra)."""
     try:
         from .editor.serve import run
     except ImportError as exc:
         raise MsglintError(f"the playground needs Starlette and uvicorn ({exc.name} is missing): "
-                           "pip install 'msglint[serve]'") from None
+                           "pip install '.[serve]' in msglint's checkout") from None
     if host not in ("127.0.0.1", "localhost", "::1"):
         click.echo(f"msglint: warning: serving on {host}: anyone who can reach it can use the playground", err=True)
     run(host, port)

@@ -21,7 +21,7 @@ def dask_engine(chunks: Iterable[list], spec: JobSpec, templates: dict | None, *
     try:
         from distributed import Client, LocalCluster
     except ImportError:
-        raise MsglintError("--engine dask needs dask.distributed: pip install 'msglint[dask]'") from None
+        raise MsglintError("--engine dask needs dask.distributed: pip install '.[dask]' in msglint's checkout") from None
     cluster = None
     if scheduler:
         client = Client(scheduler)

@@ -59,7 +59,7 @@ def _pyarrow():
         import pyarrow
         import pyarrow.parquet
     except ImportError:
-        raise MsglintError("Parquet needs pyarrow: pip install 'msglint[batch]'") from None
+        raise MsglintError("Parquet needs pyarrow: pip install '.[batch]' in msglint's checkout") from None
     return pyarrow
 
 

@@ -1,4 +1,4 @@
-"""`msglint lsp`: a language server over stdio (pygls; `pip install 'msglint[lsp]'`).
+"""`msglint lsp`: a language server over stdio (pygls; `pip install '.[lsp]' in msglint's checkout`).
 
 Diagnostics on open, change and save, from the same session `check` would run (rules, config
 discovery, context, severities), at ranges in the position encoding agreed with the client (UTF-16

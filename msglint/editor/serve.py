@@ -1,4 +1,4 @@
-"""`msglint serve`: the local playground (Starlette + uvicorn; `pip install 'msglint[serve]'`).
+"""`msglint serve`: the local playground (Starlette + uvicorn; `pip install '.[serve]' in msglint's checkout`).
 
 One page (`playground.html`, no external assets) and `POST /api/check`, which answers with exactly
 the document `msglint check --format json` prints for the same text read from standard input.

@@ -107,7 +107,7 @@ def test_missing_extra_is_one_line_naming_it(run_cli, monkeypatch, command, bloc
     monkeypatch.delitem(sys.modules, module, raising=False)
     result = run_cli(command)
     assert result.exit_code == 2
-    assert result.stderr.startswith("msglint: error: ") and f"pip install 'msglint[{command}]'" in result.stderr
+    assert result.stderr.startswith("msglint: error: ") and f"pip install '.[{command}]'" in result.stderr
     assert len(result.stderr.splitlines()) == 1
 
 

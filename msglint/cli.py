@@ -80,11 +80,13 @@ def check(paths, relationship, customer_level, style, output_format, fail_on, in
     read_ahead, configs = validate_inputs(inputs, config=explicit, command_line=command_line,
                                              input_format=input_format)
     cli_select, cli_ignore = parse_selectors(list(selected), "--select"), parse_selectors(list(ignored), "--ignore")
+    Policy(select=cli_select, ignore=cli_ignore).check_known(ruleset.ids)
     policies = {}
     for config in configs:  # select, ignore and severities follow each file's config, as context does
+        Policy(select=config.select, ignore=config.ignore, severities=config.severities).check_known(
+            ruleset.ids, origin=str(config.path) if config.path else None)
         policies[config.path] = Policy(select=cli_select or config.select, ignore=config.ignore + cli_ignore,
                                        severities=config.severities)
-        policies[config.path].check_known(ruleset.ids)
     vanished: list[MsglintError] = []
     items = iter_messages(inputs, read_ahead=read_ahead, config=explicit, command_line=command_line,
                           input_format=input_format, vanished=vanished)

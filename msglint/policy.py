@@ -24,10 +24,14 @@ class Policy:
     ignore: tuple[str, ...] = ()
     severities: dict[str, str] = field(default_factory=dict)
 
-    def check_known(self, known_ids: set[str]) -> None:
-        for where, selectors in (("--select", self.select), ("--ignore", self.ignore), ("severity", tuple(self.severities))):
+    def check_known(self, known_ids: set[str], origin: str | None = None) -> None:
+        """Every selector names a rule or family; an error names where it was written: the config
+        file and key (origin), else the command-line option."""
+        names = (("select", "ignore", "severity") if origin else ("--select", "--ignore", "severity"))
+        for name, selectors in zip(names, (self.select, self.ignore, tuple(self.severities))):
             unknown = [s for s in selectors if not any(covers(s, rule_id) for rule_id in known_ids)]
             if unknown:
+                where = f"{origin}: {name}" if origin else name
                 raise MsglintError(f"{where}: unknown rule or family {', '.join(repr(u) for u in unknown)} (see 'msglint rules')")
 
     def severity_of(self, rule_id: str, default: str) -> str:

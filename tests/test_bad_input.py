@@ -137,3 +137,19 @@ def test_a_later_files_bad_config_stops_the_run_before_any_output(run_cli, tmp_p
     (tmp_path / "bad" / "b.txt").write_text("Hello\n")
     result = run_cli("check", "--format", "json", str(tmp_path / "good"), str(tmp_path / "bad"))
     assert_one_line_error(result, "bad/.msglint.yaml", "severity of 'tone'")
+
+
+@pytest.mark.parametrize("key, value, problem", [
+    ("select", "[expressive.nosuch]", "select: unknown rule or family 'expressive.nosuch'"),
+    ("ignore", "[tone.loud]", "ignore: unknown rule or family 'tone.loud'"),
+    ("severity", "{expresive: error}", "severity: unknown rule or family 'expresive'"),
+])
+def test_unknown_rules_in_a_config_name_the_config_file(run_cli, tmp_path, monkeypatch, key, value, problem):
+    monkeypatch.chdir(tmp_path)
+    config = tmp_path / ".msglint.yaml"
+    config.write_text(f"{key}: {value}\n")
+    message = tmp_path / "m.txt"
+    message.write_text("Shoes 30% off.\n")
+    result = run_cli("check", str(message))
+    assert result.exit_code == 2 and result.stdout == ""
+    assert result.stderr.strip() == f"msglint: error: {config}: {problem} (see 'msglint rules')"

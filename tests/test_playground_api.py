@@ -132,3 +132,16 @@ def test_serve_on_a_taken_port_is_one_line(run_cli):
     assert result.exit_code == 2
     assert result.stderr.startswith(f"msglint: error: cannot serve on 127.0.0.1:{port}: ")
     assert len(result.stderr.splitlines()) == 1
+
+
+def test_api_refuses_nul_text_as_check_refuses_a_binary_file(client):
+    response = client.post("/api/check", json={"text": "Nicely done!\x00\x00"})
+    assert response.status_code == 422
+    assert "NUL" in response.json()["error"]
+
+
+def test_api_errors_keep_one_shape_for_a_wrong_method_or_path(client):
+    for method, path, status in (("get", "/api/check", 405), ("get", "/api/nothing", 404)):
+        response = getattr(client, method)(path)
+        assert response.status_code == status
+        assert set(response.json()) == {"error"}

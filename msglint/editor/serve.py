@@ -21,6 +21,7 @@ from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.exceptions import HTTPException
 from starlette.routing import Route
 
 from ..sources.context import RELATIONSHIPS, STYLES
@@ -71,6 +72,8 @@ def parse_request(body: bytes) -> dict[str, Any]:
         raise _BadRequest(422, f"unknown field {unknown[0]!r} (known: {', '.join(sorted(FIELDS))})")
     if not isinstance(data.get("text"), str):
         raise _BadRequest(422, "field 'text' is required and must be a string")
+    if "\x00" in data["text"]:  # as `msglint check` refuses a file with NUL bytes
+        raise _BadRequest(422, "field 'text' holds NUL characters: it looks like binary data; msglint reads text")
     for key, value in data.items():
         if isinstance(value, str):
             try:
@@ -150,7 +153,11 @@ def create_app(session: Session | None = None, *, warm: bool = False) -> Starlet
         Route("/api/check", playground.api_check, methods=["POST"]),
         Route("/api/health", playground.health, methods=["GET"]),
     ]
-    return Starlette(routes=routes, lifespan=lifespan)
+    async def http_error(request: Request, exc: HTTPException) -> Response:
+        # the API answers every error in one shape, a wrong method or path included
+        return _error(exc.status_code, exc.detail or "error")
+
+    return Starlette(routes=routes, lifespan=lifespan, exception_handlers={HTTPException: http_error})
 
 
 def run(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT) -> None:

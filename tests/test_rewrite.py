@@ -96,7 +96,8 @@ def test_sarif_fixes_validate_and_match_the_json_fix(run_cli):
                            "insertedContent": {"text": "T"}}
 
 
-def test_check_diff_prints_the_rewrites_and_leaves_the_file_alone(run_cli, tmp_path):
+def test_check_diff_prints_the_rewrites_and_leaves_the_file_alone(run_cli, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # a file below the current folder gets git's a/ and b/ names
     path = tmp_path / "lines.txt"
     original = HASKELL.read_bytes()
     path.write_bytes(original)
@@ -104,8 +105,8 @@ def test_check_diff_prints_the_rewrites_and_leaves_the_file_alone(run_cli, tmp_p
     assert result.exit_code == 1
     assert path.read_bytes() == original
     assert result.stdout.splitlines() == [
-        f"--- a/{path}",
-        f"+++ b/{path}",
+        "--- a/lines.txt",
+        "+++ b/lines.txt",
         "@@ -1,4 +1,4 @@",
         "-Nicely done! You’re getting FIFTY PERCENT OFF",
         "-Ahem: You're approved for these vacation packages for under $400",
@@ -184,3 +185,13 @@ def test_a_line_cut_whole_is_said_in_words_not_as_empty_quotes(run_cli, tmp_path
     (finding,) = [f for f in document["files"][0]["findings"] if f["rule"] == "expressive.simulated-intimacy"]
     assert finding["suggestion"] == "Say what is on offer and why now: drop the line"
     assert "''" not in finding["suggestion"]
+
+
+def test_check_diff_of_a_file_outside_the_current_folder_keeps_its_path(run_cli, tmp_path, monkeypatch):
+    elsewhere = tmp_path / "here"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    path = tmp_path / "lines.txt"
+    path.write_bytes(HASKELL.read_bytes())
+    header = run_cli("check", "--diff", str(path)).stdout.splitlines()[:2]
+    assert header == [f"--- {path}", f"+++ {path}"]  # for patch -p0; git apply takes only paths below it

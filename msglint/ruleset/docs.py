@@ -111,9 +111,9 @@ def explain(ruleset: RuleSet, selector: str) -> str:
         return explain_class(ruleset.classes[selector])
     covered = sorted((rule for rule in ruleset.rules if covers(selector, rule.id)), key=lambda r: r.id)
     if not covered:
-        raise MsglintError(f"unknown rule {selector!r}, nor a family (families: {', '.join(families(ruleset))}; "
-                           "see 'msglint rules')")
+        raise MsglintError(f"unknown rule {selector!r}, nor a family (families: {', '.join(families(ruleset))}) "
+                           "nor a word class; see 'msglint rules' and 'msglint explain CLASS'")
     width = max(len(rule.id) for rule in covered)
     title = f"{selector}: {len(covered)} rule{'s' if len(covered) != 1 else ''}"
     return "\n".join([title, "=" * len(title), *(rule_line(rule, width) for rule in covered), "",
-                      f"'msglint explain {covered[0].id}' documents one of them."])
+                      f"'msglint explain {covered[0].id}' documents " + ("it." if len(covered) == 1 else "one of them.")])

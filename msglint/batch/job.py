@@ -273,7 +273,7 @@ class Summary:
         document, out = self.as_dict(), []
         for entry in document.get("templates", []):
             by_level = ", ".join(f"{n} at level {lvl}" for lvl, n in entry["overreached_by_recorded_level"].items())
-            out.append(f"{entry['template_id']}: level {entry['detected_level']}, {entry['recipients']} recipients, "
+            out.append(f"{entry['template_id']}: level {entry['detected_level']}, {entry['recipients']} recipient{'s' if entry['recipients'] != 1 else ''}, "
                        f"{entry['overreached']} overreached" + (f" ({by_level})" if by_level else ""))
             for finding in entry["findings"]:
                 out.append(f"  {finding['severity']} {finding['rule']}: {finding['excerpt']!r}")

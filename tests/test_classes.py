@@ -123,3 +123,26 @@ def test_builtin_classes_are_loaded_before_rules_and_counted_in_the_fingerprint(
     ruleset = load_ruleset()
     assert {"praise-adjective", "award-verb", "comfort-word", "cause-noun"} <= set(ruleset.classes)
     assert any(source.endswith("classes/reader.yaml") for source in ruleset.sources)
+
+
+def test_a_class_in_a_phrase_or_lemma_sequence_expands_to_each_word(tmp_path, nlp):
+    path = tmp_path / "bakery.yaml"
+    path.write_text(RULE_FILE.replace(
+        "      tokens:\n        - [{LEMMA: {CLASS: pastry-noun}}, {LOWER: {IN: [rock, rocks, rule, rules]}}]\n",
+        "      lemmas: [\"bake @bakery-noun\"]\n      phrases: [\"warm @pastry-noun\"]\n"))
+    assert "@bakery-noun" in path.read_text()
+    ruleset = load_ruleset([str(path)], builtin=False)
+    rule = ruleset.get("test.praised-pastry")
+    assert rule.match.lemmas == ("bake croissant", "bake bagel", "bake muffin")
+    assert rule.match.phrases[:2] == ("warm pie", "warm croissant")
+    linter = Linter(ruleset, nlp=nlp)
+    for text, fires in [("We baked bagels at dawn.", True), ("Warm muffin, $2.", True), ("Cold muffin, $2.", False)]:
+        assert ("test.praised-pastry" in linter.check_one(message_from_text(text), Context()).rule_ids()) is fires, text
+
+
+def test_a_phrase_class_that_is_unknown_or_too_wide_is_refused(run_cli, tmp_path):
+    path = tmp_path / "bakery.yaml"
+    path.write_text(RULE_FILE.replace("      tokens:\n", "      phrases: [\"warm @cake-noun\"]\n      tokens:\n"))
+    result = run_cli("rules", "--no-builtin-rules", "--rules", str(path))
+    assert result.exit_code == 2
+    assert "field match.phrases: unknown word class 'cake-noun' in 'warm @cake-noun'" in result.stderr

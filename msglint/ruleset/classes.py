@@ -95,3 +95,33 @@ def expand_pattern(value: Any, classes: dict[str, WordClass], used: set[str], fa
             words.extend(classes[name].words)
         out[spacy_operator] = list(dict.fromkeys(words))
     return out
+
+
+MAX_SEQUENCES = 2_000  # one phrase entry may not expand past this many sequences
+
+
+def expand_sequence(entry: str, classes: dict[str, WordClass], used: set[str],
+                    fail: Callable[[str], Exception]) -> list[str]:
+    """A phrase or lemma sequence with each `@class` word replaced by every word of the class."""
+    if "@" not in entry:
+        return [entry]
+    choices: list[tuple[str, ...]] = []
+    total = 1
+    for word in entry.split():
+        if word.startswith("@") and len(word) > 1:
+            name = word[1:]
+            if name not in classes:
+                known = ", ".join(sorted(classes)) or "none"
+                raise fail(f"unknown word class {name!r} in {entry!r} (known: {known})")
+            used.add(name)
+            choices.append(classes[name].words)
+        else:
+            choices.append((word,))
+        total *= len(choices[-1])
+        if total > MAX_SEQUENCES:
+            raise fail(f"{entry!r} expands to more than {MAX_SEQUENCES} sequences; use a token pattern")
+    out = [[]]
+    for options in choices:
+        out = [seq + [option] for seq in out for option in options]
+    return [" ".join(seq) for seq in out]
+

@@ -14,7 +14,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Mapping
 
-from .classes import WordClass, expand_pattern, parse_classes
+from .classes import WordClass, expand_pattern, expand_sequence, parse_classes
 from ..sources.context import RELATIONSHIPS, STYLES, parse_context_fields
 from ..errors import MsglintError
 from ..sources.inputs import require_regular_file
@@ -205,11 +205,15 @@ def _expand_classes(rule: Rule, classes: dict[str, WordClass]) -> Rule:
     for attribute, name in (("match", "match"), ("exceptions", "except"), ("sentence_exceptions", "except-sentence")):
         spec: MatchSpec = getattr(rule, attribute)
         expanded = {}
-        for kind in ("tokens", "dependency"):
+        for kind in ("tokens", "dependency", "phrases", "lemmas"):
             def fail(why: str, kind=kind) -> MsglintError:
                 return MsglintError(f"{rule.source}:{rule.line}: rule {rule.id}: field {name}.{kind}: {why}")
-            expanded[kind] = tuple(expand_pattern(p, classes, used, fail) for p in getattr(spec, kind))
-        specs[attribute] = MatchSpec(phrases=spec.phrases, lemmas=spec.lemmas, **expanded)
+            if kind in ("tokens", "dependency"):
+                expanded[kind] = tuple(expand_pattern(p, classes, used, fail) for p in getattr(spec, kind))
+            else:
+                expanded[kind] = tuple(dict.fromkeys(
+                    s for entry in getattr(spec, kind) for s in expand_sequence(entry, classes, used, fail)))
+        specs[attribute] = MatchSpec(**expanded)
     if not used:
         return rule
     return replace(rule, classes=tuple(sorted(used)), **specs)

@@ -11,6 +11,7 @@ whole-process rows, never into the repository.
 
     python bench/bench.py --dev           # everything (about fifteen minutes on a busy 2-core machine)
     python bench/bench.py --words 20000   # a quicker, smaller run
+    git archive 74208a4 | tar -x -C /tmp/before && python bench/bench.py --dev --compare-with /tmp/before
 """
 
 from __future__ import annotations
@@ -123,9 +124,9 @@ def best_in_turns(rows: dict, repeat: int) -> dict:
 PROCESS_ENV = {key: value for key, value in os.environ.items() if key != "PYTHONDONTWRITEBYTECODE"}
 
 
-def run_quietly(command: list[str], env=None) -> None:
+def run_quietly(command: list[str], env=None, cwd=None) -> None:
     subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env or PROCESS_ENV,
-                   check=False)
+                   cwd=cwd, check=False)
 
 
 def peak_rss_mb(command: list[str], env=None) -> float:
@@ -191,7 +192,15 @@ for doc in nlp.pipe(texts, batch_size=64):
 """
 
 
-def whole_process(root: Path, model: str, files: int, repeat: int) -> None:
+def other_version(folder: str | None) -> dict:
+    """Extra process rows for another msglint source checkout (--compare-with), run from there."""
+    if not folder:
+        return {}
+    env = {**PROCESS_ENV, "PYTHONPATH": str(Path(folder).resolve())}
+    return {"env": env, "cwd": str(Path(folder).resolve()), "label": f"msglint at {folder}"}
+
+
+def whole_process(root: Path, model: str, files: int, repeat: int, other: dict) -> None:
     """`msglint check --no-cache DIR` against a plain nlp.pipe script, both as users start them,
     over one file per message of the dev sets' real copy (repeated, every sentence made unique)."""
     texts = dev_texts()
@@ -210,7 +219,11 @@ def whole_process(root: Path, model: str, files: int, repeat: int) -> None:
     commands = {"python plain_pipe.py (spaCy full pipeline)": [python, str(script), model, str(folder)],
                 "msglint check --no-cache DIR": [python, "-m", "msglint", "check", "--no-cache", "--format", "json",
                                                  str(folder)]}
-    best = best_in_turns({label: (lambda c=command: run_quietly(c)) for label, command in commands.items()}, repeat)
+    rows = {label: (lambda c=command: run_quietly(c)) for label, command in commands.items()}
+    if other:
+        command = commands["msglint check --no-cache DIR"]
+        rows[other["label"]] = lambda: run_quietly(command, env=other["env"], cwd=other["cwd"])
+    best = best_in_turns(rows, repeat)
     baseline = best["python plain_pipe.py (spaCy full pipeline)"]
     print(f"whole process, {files:,} files of dev copy ({words:,} words), best of {repeat} turns")
     for label, seconds in best.items():
@@ -227,6 +240,9 @@ def main() -> None:
     parser.add_argument("--dev", action="store_true",
                         help="also measure on ../shared/eval/dev.jsonl and dev2.jsonl: throughput, and whole runs")
     parser.add_argument("--process-files", type=int, default=2_000, help="files of dev copy for the whole-process row")
+    parser.add_argument("--compare-with", metavar="DIR",
+                        help="another msglint source checkout (e.g. from git archive REV) timed in the same "
+                             "whole-process and cold-start turns")
     parser.add_argument("--memory-files", type=int, nargs=2, default=[1_000, 10_000], metavar=("FEW", "MANY"),
                         help="file counts whose peak memory is compared")
     parser.add_argument("--memory-words", type=int, nargs=2, default=[20_000, 200_000], metavar=("SMALL", "LARGE"),
@@ -250,7 +266,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         root = Path(folder)
         if args.dev:
-            whole_process(root, model, args.process_files, args.repeat)
+            whole_process(root, model, args.process_files, args.repeat, other_version(args.compare_with))
         one = root / "subject-lines.txt"
         one.write_text((REPO / "examples" / "haskell-subject-lines.txt").read_text())
         templates = root / "templates"
@@ -260,16 +276,23 @@ def main() -> None:
         count = len(list(templates.iterdir()))
         cache_env = {**PROCESS_ENV, "MSGLINT_CACHE_DIR": str(root / "cache")}
         run_quietly(msglint + ["check", str(templates)], env=cache_env)
-        best = best_in_turns({
+        rows = {
             "load": lambda: run_quietly(bare_load),
             "cold": lambda: run_quietly(msglint + ["check", "--no-cache", str(one)]),
             "warm": lambda: run_quietly(msglint + ["check", str(templates)], env=cache_env),
-        }, args.runs)
+        }
+        other = other_version(args.compare_with)
+        if other:
+            rows["other"] = lambda: run_quietly(msglint + ["check", "--no-cache", str(one)], env=other["env"],
+                                                cwd=other["cwd"])
+        best = best_in_turns(rows, args.runs)
         load, cold, warm = best["load"], best["cold"], best["warm"]
 
         print(f"process wall time (best of {args.runs} turns)")
         print(f"  python -c 'spacy.load(...)'             {load:>7.2f} s   1.00x")
         print(f"  msglint check one file, --no-cache      {cold:>7.2f} s   {cold / load:.2f}x")
+        if other:
+            print(f"  the same, {other['label']:<29} {best['other']:>7.2f} s   {best['other'] / load:.2f}x")
         print(f"  msglint check {count} unchanged files       {warm:>7.2f} s   (result cache warm)")
         print()
 

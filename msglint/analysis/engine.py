@@ -1,10 +1,10 @@
-"""Running the rule set over messages: units, the anchor shortcut, the cache, findings and levels.
+"""Running the rule set over messages: units, the stages, the cache, findings and levels.
 
-Lexical patterns run over each paragraph (block), tokenized only. Syntactic patterns run per unit
-(msglint.analysis.units): a unit's analysis depends only on its text, so it is looked up in the result cache,
-and otherwise tokenized; only units whose words meet a syntactic pattern's requirements
-(msglint.ruleset.anchors) go through the tagger and parser. Findings are then made from the hits and the
-message's declared context.
+Paragraph patterns run over each paragraph (block), tokenized only. Everything else runs per unit
+(msglint.analysis.units): a unit's analysis depends only on its text, so it is looked up in the
+result cache, and otherwise tokenized, matched at the surface, and taken through the pipeline only
+as far as the patterns its words allow need (msglint.ruleset.stages, msglint.ruleset.compiling).
+Findings are then made from the hits and the message's declared context.
 """
 
 from __future__ import annotations
@@ -46,8 +46,8 @@ def render(template: str, fields: dict) -> str:
 class Linter:
     """Holds the rules and, once needed, the pipeline and compiled matchers; build one per process.
 
-    shortcut=False parses every unit (the reference the shortcut is tested against); cache=None
-    analyses every unit afresh; jobs > 1 parses in that many processes.
+    shortcut=False parses every unit and runs every rule as written (the reference the stages are
+    tested against); cache=None analyses every unit afresh; jobs > 1 parses in that many processes.
     """
 
     def __init__(self, ruleset: RuleSet, *, pipeline: str | None = None, nlp=None,

@@ -142,7 +142,7 @@ def stage_summary(linter) -> str:
     units, tokens = getattr(linter, "stage_counts", None), getattr(linter, "stage_tokens", None)
     if units is None:
         return "not counted by this version"
-    total_units, total_tokens = sum(units.values()) or 1, sum(tokens.values()) or 1
+    total_tokens = sum(tokens.values()) or 1
     return ", ".join(f"{name} {units[name]:,} units ({100 * tokens[name] / total_tokens:.0f}% of tokens)"
                      for name in ("surface", "tagged", "parsed") if units[name])
 

@@ -179,7 +179,7 @@ class Linter:
         """The Docs annotated by `pipes`, in pipeline order, with lemmas in lower case. Worker processes
         get the texts of tokenized-only Docs (a Doc costs more to send than to make); in one process,
         or for a Doc already part-annotated, the pipes run here on the Docs themselves."""
-        from ..ruleset.compiling import lowercase_lemmas
+        from ..ruleset.compiling import lowercase_capitalized_lemmas
 
         nlp = self.nlp
         if self.jobs > 1 and fresh and docs:
@@ -193,7 +193,7 @@ class Linter:
                     stream = pipe.pipe(stream, batch_size=batch_size) if hasattr(pipe, "pipe") else map(pipe, stream)
             out = list(stream)
         for doc in out:
-            lowercase_lemmas(doc)
+            lowercase_capitalized_lemmas(doc)
         return out
 
     def _result(self, message: Message, context: Context, hits: list) -> Result:

@@ -25,7 +25,7 @@ def is_lexical(token_spec: dict) -> bool:
     return set(token_spec) <= LEXICAL_ATTRS
 
 
-def _literals(value) -> list[str] | None:
+def literal_values(value) -> list[str] | None:
     """The strings a spec value names, when it names them all (a string or an IN list)."""
     if isinstance(value, str):
         return [value]
@@ -40,7 +40,7 @@ def _may_match_form(spec: dict, form: str) -> bool:
         value = spec.get(attr)
         if value is None:
             continue
-        literals = _literals(value)
+        literals = literal_values(value)
         if literals is not None:
             return form in {v.lower() for v in literals}
         if isinstance(value, dict) and isinstance(value.get("REGEX"), str):
@@ -89,7 +89,7 @@ class LemmaForms:
                 lemma = lemma.lower()
                 for pattern in entry["patterns"]:
                     spec = pattern[entry.get("index", 0)] if -len(pattern) <= entry.get("index", 0) < len(pattern) else {}
-                    forms = next((_literals(spec[a]) for a in _LITERAL_ATTRS if a in spec), None)
+                    forms = next((literal_values(spec[a]) for a in _LITERAL_ATTRS if a in spec), None)
                     if forms is None:
                         self.open_lemmas.add(lemma)
                         self._open_specs.append((spec, lemma))
@@ -162,10 +162,10 @@ def token_anchor(spec: dict, lemma_forms: LemmaForms) -> set[str] | None:
     if spec.get("OP") in _OPTIONAL_OPS or str(spec.get("OP", "")).startswith("{0"):
         return None
     for attr in _LITERAL_ATTRS:
-        values = _literals(spec.get(attr))
+        values = literal_values(spec.get(attr))
         if values is not None:
             return {v.lower() for v in values}  # empty for an empty list: the pattern never matches
-    lemmas = _literals(spec.get("LEMMA"))
+    lemmas = literal_values(spec.get("LEMMA"))
     if lemmas is not None and not ({lemma.lower() for lemma in lemmas} & lemma_forms.open_lemmas):
         return set().union(*(lemma_forms.forms(lemma) for lemma in lemmas))
     return None

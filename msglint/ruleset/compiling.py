@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from spacy.matcher import DependencyMatcher, Matcher, PhraseMatcher
 from spacy.tokens import Doc
 
-from .anchors import AnchorIndex, LemmaForms, _literals, is_lexical, required_sets
+from .anchors import AnchorIndex, LemmaForms, is_lexical, literal_values, required_sets
 from ..errors import MsglintError
 from .hits import Hit, longest_non_overlapping
 from ..sources.message import normalize
@@ -209,7 +209,7 @@ class CompiledRules:
                 out.append({**rest, "LOWER": {"NOT_IN": sorted(split[0] | split[1])}})
                 unsure |= {ODD_CASE + form for form in split[0]}
             else:
-                lemmas = _literals(value)
+                lemmas = literal_values(value)
                 split = self._lemma_forms.split(lemmas) if lemmas is not None else None
                 if split is None:
                     return None
@@ -386,7 +386,7 @@ def _to_characters(doc, rule: Rule, start: int, end: int, parsed: bool) -> Hit:
     return Hit(rule.id, doc[start].idx, last.idx + len(last.text), sentence)
 
 
-def lowercase_lemmas(doc) -> None:
+def lowercase_capitalized_lemmas(doc) -> None:
     """Capitalized lemmas in lower case, once per annotated unit: words tagged as proper nouns keep
     their capitals in the lemma ("Cozy knitwear" in a title-case subject line), and rule authors write
     lemmas in lower case. An all-capitals lemma stays as it is: "SAFE" tagged as a proper noun is a

@@ -91,7 +91,7 @@ def test_eval_refuses_what_is_not_a_regular_file(run_cli, tmp_path):
     os.mkfifo(fifo)
     result = run_cli("eval", str(fifo))
     assert result.exit_code == 2
-    assert result.stderr.strip() == f"msglint: error: {fifo}: not a regular file"
+    assert result.stderr.strip() == f"msglint: error: {fifo}: a FIFO, not a regular file; msglint reads regular files only"
 
 
 def test_eval_keeps_line_separators_inside_a_record(run_cli, tmp_path):

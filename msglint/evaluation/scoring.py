@@ -11,6 +11,7 @@ from ..sources.context import merge_context
 from .corpus import load_corpus
 from ..analysis.engine import Linter
 from ..errors import MsglintError
+from ..sources.inputs import read_regular_file
 from ..analysis.findings import Result
 from ..levels import LEVEL_NAMES
 from ..sources.message import message_from_text
@@ -37,22 +38,13 @@ def load_labelled(path: Path) -> list[Labelled]:
     return _load_jsonl(path)
 
 
-def _read_regular_file(path: Path) -> str:
-    """A FIFO or a device (/dev/zero) would block or never end: only regular files are read."""
-    try:
-        if not path.exists():
-            raise MsglintError(f"{path}: no such file")
-        if not path.is_file():
-            raise MsglintError(f"{path}: not a regular file")
-        if path.stat().st_size > MAX_LABELLED_BYTES:
-            raise MsglintError(f"{path}: larger than {MAX_LABELLED_BYTES // 2**20} MiB")
-        return path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise MsglintError(f"{path}: cannot read ({exc})") from None
-
-
 def _load_jsonl(path: Path) -> list[Labelled]:
-    text = _read_regular_file(path)
+    # a FIFO or /dev/zero would block or never end: regular files only, bounded
+    data = read_regular_file(path, limit=MAX_LABELLED_BYTES)
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise MsglintError(f"{path}: not valid UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start})") from None
     items = []
     # JSON Lines ends records at \n only: str.splitlines would also split inside U+2028 and friends.
     for number, line in enumerate(text.split("\n"), start=1):

@@ -70,6 +70,16 @@ def parse_classes(raw: Any, path: Path, line: int) -> dict[str, WordClass]:
     return out
 
 
+def _words_of(name: str, classes: dict[str, WordClass], used: set[str], fail: Callable[[str], Exception],
+              where: str = "") -> tuple[str, ...]:
+    """The words of a class a pattern names, noting it as used; an unknown name lists the known ones."""
+    if name not in classes:
+        known = ", ".join(sorted(classes)) or "none"
+        raise fail(f"unknown word class {name!r}{where} (known: {known})")
+    used.add(name)
+    return classes[name].words
+
+
 def expand_pattern(value: Any, classes: dict[str, WordClass], used: set[str], fail: Callable[[str], Exception]) -> Any:
     """A pattern with every CLASS / NOT_CLASS operator replaced by IN / NOT_IN over the class's words."""
     if isinstance(value, list):
@@ -88,11 +98,7 @@ def expand_pattern(value: Any, classes: dict[str, WordClass], used: set[str], fa
             raise fail(f"{operator} takes a class name or a list of class names")
         words: list[str] = list(out.get(spacy_operator, []))
         for name in names:
-            if name not in classes:
-                known = ", ".join(sorted(classes)) or "none"
-                raise fail(f"unknown word class {name!r} (known: {known})")
-            used.add(name)
-            words.extend(classes[name].words)
+            words.extend(_words_of(name, classes, used, fail))
         out[spacy_operator] = list(dict.fromkeys(words))
     return out
 
@@ -109,12 +115,7 @@ def expand_sequence(entry: str, classes: dict[str, WordClass], used: set[str],
     total = 1
     for word in entry.split():
         if word.startswith("@") and len(word) > 1:
-            name = word[1:]
-            if name not in classes:
-                known = ", ".join(sorted(classes)) or "none"
-                raise fail(f"unknown word class {name!r} in {entry!r} (known: {known})")
-            used.add(name)
-            choices.append(classes[name].words)
+            choices.append(_words_of(word[1:], classes, used, fail, f" in {entry!r}"))
         else:
             choices.append((word,))
         total *= len(choices[-1])

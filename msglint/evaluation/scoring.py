@@ -142,9 +142,6 @@ class Scores:
         }
 
 
-GROUPINGS = ("file", "source")
-
-
 def score_groups(linter: Linter, items: list[Labelled], by: str | None) -> tuple[Scores, dict[str, Scores]]:
     """Scores over all items, and per file or per source when `by` names one (in first-seen order)."""
     total = Scores(count=len(items))
@@ -159,10 +156,6 @@ def score_groups(linter: Linter, items: list[Labelled], by: str | None) -> tuple
         for scores in targets:
             _tally(scores, item, result)
     return total, groups
-
-
-def score(linter: Linter, items: list[Labelled]) -> Scores:
-    return score_groups(linter, items, None)[0]
 
 
 def _results(linter: Linter, items: list[Labelled]):

@@ -19,7 +19,9 @@ import re
 import yaml
 
 _Base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-_EventParser = getattr(yaml, "CParser", None)
+# libyaml's event parser; PyYAML exports it only as the parser half of CBaseLoader (there is no
+# `yaml.CParser`), so without this the bounds check ran PyYAML's pure-Python parser.
+_EventParser = getattr(yaml, "CBaseLoader", None)
 
 MAX_DEPTH = 64
 MAX_ALIAS_NODES = 100_000

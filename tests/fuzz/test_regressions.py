@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+import yaml
+
 from msglint import yamlio
 from msglint.sources.inputs import MAX_INPUT_BYTES
 
@@ -64,6 +66,20 @@ def test_regression_yaml_past_its_bounds(run_cli, tmp_path, where, text, expecte
     result = run_checked(run_cli, "check", "--format", "json", *args, str(message), folder=tmp_path, names=(name,))
     assert time.perf_counter() - started < 5
     assert expected in _error(result)
+
+
+@pytest.mark.skipif(not yaml.__with_libyaml__, reason="PyYAML built without libyaml")
+def test_yaml_bounds_are_checked_by_libyaml(monkeypatch):
+    """The bounds pass reads libyaml's events: PyYAML's pure-Python parser cost a cold run 0.1-0.2 s."""
+    import yaml.parser
+
+    def refuse(*args):
+        raise AssertionError("the pure-Python YAML parser ran")
+
+    monkeypatch.setattr(yaml.parser.Parser, "get_event", refuse)
+    with pytest.raises(yamlio.YamlLimitError):
+        yamlio.check_bounds("x: " + "[" * (yamlio.MAX_DEPTH + 1) + "]" * (yamlio.MAX_DEPTH + 1))
+    yamlio.check_bounds("a: [1, 2]\n")
 
 
 def test_yaml_bounds_leave_ordinary_anchors_alone():

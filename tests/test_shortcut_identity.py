@@ -86,6 +86,50 @@ def test_units_go_only_as_far_as_their_patterns_need(ruleset, nlp):
     assert stage_reached(linter, "A relaxing weekend.") == "surface"
     # dependency patterns need the parse
     assert stage_reached(linter, "You've been selected for this deal.") == "parsed"
+    # a pattern that reads the parse ("express" + "your" + adjectives or nouns) is tried only where
+    # its words stand in its order (msglint.ruleset.gates): the words alone no longer send the unit on
+    assert stage_reached(linter, "Parcels to your door by express.") == "surface"
+    assert stage_reached(linter, "Express yourself in linen.") == "parsed"
+
+
+def test_every_gate_matches_wherever_its_pattern_does(ruleset, nlp, texts):
+    """A gate is sound only if its relaxed pattern, on the surface, matches every span the pattern
+    matches on the parsed unit: checked for every gated pattern over every unit of the test texts."""
+    from spacy.matcher import Matcher
+
+    from msglint.analysis.units import split_units
+    from msglint.ruleset.compiling import lowercase_capitalized_lemmas
+
+    compiled = Linter(ruleset, nlp=nlp).compiled
+    compiled.plan_all()
+    gated = [v for variants in compiled.variants.values() for v in variants if v.relaxed is not None]
+    assert len(gated) > 50
+    strict, relaxed = Matcher(nlp.vocab), Matcher(nlp.vocab)
+    for number, variant in enumerate(gated):
+        strict.add(str(number), [variant.payload])
+        relaxed.add(str(number), [variant.relaxed])
+    units = sorted({t[s:e] for t in texts[:3000] for s, e in split_units(t)})
+    checked = 0
+    for doc, surface in zip(nlp.pipe(units), nlp.tokenizer.pipe(units)):
+        lowercase_capitalized_lemmas(doc)
+        opened = {(key, start, end) for key, start, end in relaxed(surface)}
+        for key, start, end in strict(doc):
+            assert (key, start, end) in opened, (doc.text, gated[int(nlp.vocab.strings[key])].where)
+            checked += 1
+    assert checked > 100
+
+
+def test_token_patterns_are_planned_when_a_unit_first_holds_their_words(ruleset, nlp):
+    """A short run plans only the patterns its words reach; the listing of stages plans them all."""
+    compiled = Linter(ruleset, nlp=nlp).compiled
+    assert len(compiled._planned) < len(compiled._plans) / 4  # at most the patterns that name no word
+    unit = compiled.start(nlp.tokenizer("Relax this weekend."))
+    planned = len(compiled._planned)
+    assert planned > 0 and any(rule == "level.feeling-at-ease" for rule, _, _ in unit.candidates)
+    compiled.start(nlp.tokenizer("Relax this weekend."))
+    assert len(compiled._planned) == planned
+    compiled.rule_stages()
+    assert len(compiled._planned) == len(compiled._plans)
 
 
 def test_a_word_in_capitals_waits_for_the_tagger(ruleset, nlp):

@@ -75,7 +75,8 @@ class LemmaForms:
             for pos in _UNIVERSAL_POS:
                 index, exceptions, rules = (table.get(pos) for table in tables)
                 if index or exceptions or rules:
-                    self._tables[pos] = (set(index or ()), dict(exceptions or {}), list(rules or ()))
+                    suffixes = tuple(old for old, _ in rules or ())
+                    self._tables[pos] = (set(index or ()), dict(exceptions or {}), list(rules or ()), suffixes)
                 self._rules.extend((old, new) for old, new in rules or ())
                 for form, lemmas in (exceptions or {}).items():
                     for lemma in lemmas:
@@ -101,7 +102,7 @@ class LemmaForms:
 
     def is_known(self, form: str) -> bool:
         """A word of the lemmatizer's tables (the rules also make forms that are never words)."""
-        return any(form in index or form in exceptions for index, exceptions, _ in self._tables.values())
+        return any(form in index or form in exceptions for index, exceptions, _, _ in self._tables.values())
 
     def forms(self, lemma: str) -> set[str]:
         """Every lower-case form the pipeline may give this lemma (a superset: some are never words)."""
@@ -125,10 +126,12 @@ class LemmaForms:
 
     def _rule_lemma(self, string: str, pos: str) -> str:
         """spaCy's Lemmatizer.rule_lemmatize for a token without morphology, from the same tables."""
-        index, exceptions, rules = self._tables[pos]
+        index, exceptions, rules, suffixes = self._tables[pos]
         forms: list[str] = []
         oov: list[str] = []
-        for old, new in rules:
+        # most forms end in no rule's suffix: one C call instead of a loop (compiling the classes
+        # asks this of every form of every class word under every part of speech)
+        for old, new in rules if string.endswith(suffixes) else ():
             if string.endswith(old):
                 form = string[: len(string) - len(old)] + new
                 if not form:

@@ -19,10 +19,13 @@ import itertools
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from spacy.errors import MatchPatternError
 from spacy.matcher import DependencyMatcher, Matcher, PhraseMatcher
+from spacy.schemas import validate_token_pattern
 from spacy.tokens import Doc
 
 from .anchors import AnchorIndex, LemmaForms, is_lexical, literal_values, required_sets
+from .gates import Gates, regular_case, relax
 from ..errors import MsglintError
 from .hits import Hit, longest_non_overlapping
 from ..sources.message import normalize
@@ -30,10 +33,6 @@ from .loading import MatchSpec, Rule
 from .stages import PARSED, STAGE_NAMES, SURFACE, PipelineStages
 
 ROLES = {"match": "match", "except": "exceptions", "except-sentence": "sentence_exceptions"}
-# A first-token set of literals is expanded into one pattern per word: spaCy checks a plain value in
-# C, but calls back into Python for every token to test a set ("IN").
-_EXPANDABLE = ("LOWER", "ORTH", "TEXT", "NORM", "LEMMA")
-_MAX_EXPANDED_WORDS = 64
 _LITERAL_ATTRS = ("LOWER", "ORTH", "TEXT", "NORM")
 # A lemma sequence whose surface forms multiply past this is matched token by token instead.
 _MAX_PHRASE_VARIANTS = 64
@@ -42,7 +41,9 @@ ODD_CASE = "\x00"  # marks, in a unit's words, a word in neither lower case nor 
 
 class _MatcherSet:
     def __init__(self, vocab):
-        self.tokens = Matcher(vocab, validate=True)
+        # Token patterns are validated once as written (CompiledRules._validate): the copies made
+        # from them here (surface forms, one per first word) need not be validated again.
+        self.tokens = Matcher(vocab, validate=False)
         self.lower = PhraseMatcher(vocab, attr="LOWER")
         self.orth = PhraseMatcher(vocab, attr="ORTH")
         self.lemma = PhraseMatcher(vocab, attr="LEMMA")
@@ -74,6 +75,8 @@ class Variant:
     shortcut: bool = True
     reference: bool = True
     note: str = ""
+    relaxed: list | None = None  # the pattern as a gate (msglint.ruleset.gates) reads it, past the surface
+    unsure: tuple | None = None  # (sure forms, unsure forms): the gate opens only for spans with the latter
 
 
 @dataclass
@@ -104,6 +107,13 @@ class CompiledRules:
         self.variants: dict[str, list[Variant]] = defaultdict(list)
         stop_words = nlp.Defaults.stop_words
         self.anchors = AnchorIndex(is_common=stop_words.__contains__)
+        self.gates = Gates(nlp.vocab)
+        # Token patterns are planned (stages, surface forms, gates) when a unit first holds their
+        # words: the plan turns the lemmatizer's tables around for every class word, which a run over
+        # one short file should not pay for every rule.
+        self._unplanned = AnchorIndex(is_common=stop_words.__contains__)
+        self._plans: list[tuple] = []
+        self._planned: set[int] = set()
         self._level_rules = {rule.id for rule in rules if rule.level is not None}
         self.paragraph_rules: set[str] = set()  # rules with patterns matched per paragraph
         for rule in rules:
@@ -112,13 +122,40 @@ class CompiledRules:
                 spec: MatchSpec = getattr(rule, attribute)
                 if not spec.is_empty():
                     self._compile(rule, role, spec, per_unit)
-        for rule_id, variants in self.variants.items():
-            for variant in variants:
-                if variant.shortcut:
-                    self._add(self._set(rule_id, variant.stage), variant)
-                    self.anchors.add(variant.requirements, (rule_id, variant.stage, variant.role))
-                variant.requirements = []  # only the index needs them
-        self._lemma_forms = None  # the lemmatizer's tables turned around are needed only to compile
+
+    def _install(self, variants: list[Variant]) -> None:
+        """Put planned variants in their matcher sets and in the anchor index (through a gate when
+        they need more than the surface)."""
+        for variant in variants:
+            if variant.shortcut:
+                self._add(self._set(variant.rule, variant.stage), variant)
+                owner = (variant.rule, variant.stage, variant.role)
+                if variant.relaxed is not None:
+                    owner = self.gates.add(variant.rule, variant.stage, variant.role, variant.relaxed, variant.unsure)
+                self.anchors.add(variant.requirements, owner)
+            variant.requirements = []  # only the index needs them
+
+    def _defer(self, rule: Rule, role: str, where: str, kind: str, pattern: list[dict]) -> None:
+        """Check a token pattern now; plan it once a unit holds the words it requires."""
+        lowered = [_lowercase_lemma(spec) for spec in pattern]
+        self._validate(rule, where, lowered)
+        number = len(self._plans)
+        self._plans.append((rule, role, where, kind, lowered))
+        requirements = required_sets(lowered, self._lemma_forms)
+        if requirements:
+            self._unplanned.add(requirements, number)  # never added when a required word has no form
+        else:
+            self._plan(number)
+
+    def _plan(self, number: int) -> None:
+        if number not in self._planned:
+            self._planned.add(number)
+            self._install(self._plan_tokens(*self._plans[number]))
+
+    def plan_all(self) -> None:
+        """Plan every pattern (for the listing of stages, and for the reference path)."""
+        for number in range(len(self._plans)):
+            self._plan(number)
 
     # ----- compiling
 
@@ -130,49 +167,55 @@ class CompiledRules:
                 self._add_lexical(rule, key, where, "tokens", [dict(t) for t in pattern])
                 if role == "match":
                     continue  # the exceptions of a rule that matches in both places are checked in both
-            self._plan_tokens(rule, role, where, "tokens", [dict(t) for t in pattern])
+            self._defer(rule, role, where, "tokens", [dict(t) for t in pattern])
         if spec.phrases:
             docs = list(self._tokenizer.pipe([normalize(p) for p in spec.phrases]))
             if not per_unit:
                 self._add_lexical(rule, key, f"{role}.phrases", "phrases", docs)
             if per_unit or role != "match":
-                for doc in docs:
-                    self.variants[rule.id].append(Variant(rule.id, role, "phrases", [doc], SURFACE,
-                                                          [{t.lower_} for t in doc], f"{role}.phrases"))
+                self._install(self._new([Variant(rule.id, role, "phrases", [doc], SURFACE, [{t.lower_} for t in doc],
+                                                 f"{role}.phrases") for doc in docs]))
         for index, lemma in enumerate(spec.lemmas):
-            self._plan_tokens(rule, role, f"{role}.lemmas[{index}]", "lemmas", [{"LEMMA": w} for w in lemma.split()])
+            self._defer(rule, role, f"{role}.lemmas[{index}]", "lemmas", [{"LEMMA": w} for w in lemma.split()])
         for index, pattern in enumerate(spec.dependency):
             nodes = [_lowercase_lemma_node(node) for node in pattern]
             requirements = required_sets([node.get("RIGHT_ATTRS", {}) for node in nodes], self._lemma_forms)
-            self.variants[rule.id].append(Variant(rule.id, role, "dependency", nodes, PARSED, requirements,
-                                                  f"{role}.dependency[{index}]", note="a dependency pattern"))
+            self._install(self._new([Variant(rule.id, role, "dependency", nodes, PARSED, requirements,
+                                             f"{role}.dependency[{index}]", note="a dependency pattern")]))
+
+    def _new(self, variants: list[Variant]) -> list[Variant]:
+        for variant in variants:
+            self.variants[variant.rule].append(variant)
+        return variants
 
     def _add_lexical(self, rule: Rule, key: str, where: str, kind: str, payload) -> None:
         self.paragraph_rules.add(rule.id)
         self._add(self._lexical, Variant(rule.id, key.split("|", 1)[1], kind, payload, SURFACE, [], where))
 
-    def _plan_tokens(self, rule: Rule, role: str, where: str, kind: str, pattern: list[dict]) -> None:
+    def _plan_tokens(self, rule: Rule, role: str, where: str, kind: str, lowered: list[dict]) -> list[Variant]:
         """The variants of one token pattern (or lemma sequence): as written, at the stage all it reads
-        is final; and, when that stage is set by lemmas alone, a surface form of it."""
-        lowered = [_lowercase_lemma(spec) for spec in pattern]
+        is final; and, when that stage is set by lemmas alone, a surface form of it. Past the surface,
+        a variant is reached through a gate (msglint.ruleset.gates)."""
         requirements = required_sets(lowered, self._lemma_forms)
+        relaxed = [relax(spec, self._lemma_forms, self.stages.surface_attrs) for spec in lowered]
         reads = {attr for spec in lowered for attr in spec if attr != "LEMMA"}
         base = max((self.stages.attr_stage(attr) for attr in reads), default=SURFACE)
         has_lemma = any("LEMMA" in spec for spec in lowered)
         stage = max(base, self._lemma_stage) if has_lemma else base
         later = sorted(attr for attr in reads if self.stages.attr_stage(attr) > SURFACE)
         note = "; ".join(self.stages.reason(attr) for attr in later)
-        variants = self.variants[rule.id]
+        gate = relaxed if stage > SURFACE else None
+        variants: list[Variant] = []
         if not has_lemma or base >= self._lemma_stage:
             if has_lemma and self._lemma_stage > SURFACE:
                 note = "; ".join(filter(None, [note, self.stages.reason("LEMMA")]))
-            variants.append(Variant(rule.id, role, kind, lowered, stage, requirements, where, note=note))
-            return
+            variants.append(Variant(rule.id, role, kind, lowered, stage, requirements, where, note=note, relaxed=gate))
+            return self._new(variants)
         surface = self._surface_form(lowered)
         if surface is None:
             note = "lemma forms cannot all be listed; " + self.stages.reason("LEMMA")
-            variants.append(Variant(rule.id, role, kind, lowered, stage, requirements, where, note=note))
-            return
+            variants.append(Variant(rule.id, role, kind, lowered, stage, requirements, where, note=note, relaxed=gate))
+            return self._new(variants)
         surface_pattern, unsure = surface
         surface_requirements = required_sets(surface_pattern, self._lemma_forms)
         surface_kind = "tokens" if kind == "tokens" else "surface-lemmas"
@@ -184,11 +227,14 @@ class CompiledRules:
             ordered = sorted((f for f in unsure if not f.startswith(ODD_CASE)), key=lambda f: (not known(f), f))
             shown = ", ".join(ordered[:4]) + (", ..." if len(ordered) > 4 else "")
             why = f"the lemma of {shown} depends on the tag, and " if ordered else ""
+            sure_in_capitals = frozenset(form[1:] for form in unsure if form.startswith(ODD_CASE))
             variants.append(Variant(rule.id, role, kind, lowered, stage, requirements + [unsure], where,
                                     note=f"{why}a form in capitals may be a proper noun that keeps its own "
-                                         f"lemma: units with these go to the {STAGE_NAMES[stage]} stage"))
+                                         f"lemma: units with these go to the {STAGE_NAMES[stage]} stage",
+                                    relaxed=gate, unsure=(sure_in_capitals, frozenset(ordered))))
         else:
             variants.append(Variant(rule.id, role, kind, lowered, stage, requirements, where, shortcut=False))
+        return self._new(variants)
 
     def _surface_form(self, pattern: list[dict]) -> tuple[list[dict], set[str]] | None:
         """The pattern with each lemma replaced by its sure surface forms, and the unsure forms; None
@@ -231,10 +277,11 @@ class CompiledRules:
         key = f"{variant.rule}|{variant.role}"
         try:
             if variant.kind == "tokens":
-                patterns = _expand_first_token(variant.payload)
-                if patterns:  # a first token that no surface form can meet matches nothing
-                    matchers.tokens.add(key, patterns)
-                    matchers.used.add("tokens")
+                # A set ("IN") is one call into Python per token, shared by every pattern that tests
+                # the same set; a pattern per word would cost a matcher state per word at every token
+                # (measured: 64 one-word patterns 76 us a sentence, one set of 64 words 12 us).
+                matchers.tokens.add(key, [variant.payload])
+                matchers.used.add("tokens")
             elif variant.kind == "phrases":
                 matchers.lower.add(key, variant.payload)
                 matchers.used.add("lower")
@@ -257,9 +304,15 @@ class CompiledRules:
             matchers.orth.add(key, docs)
             matchers.used.add("orth")
         elif all(choices):
-            matchers.tokens.add(key, _expand_first_token(pattern))
+            matchers.tokens.add(key, [pattern])
             matchers.used.add("tokens")
         # a word without sure forms: this sequence is left to the stage its lemmas need
+
+    def _validate(self, rule: Rule, where: str, pattern: list[dict]) -> None:
+        """spaCy's own check of a token pattern as written, once (the matchers skip it for the copies)."""
+        errors = validate_token_pattern(pattern)
+        if errors:
+            raise self._error(rule, where.split("[")[0], MatchPatternError(f"{rule.id}|{where}", {0: errors}))
 
     @staticmethod
     def _error(rule: Rule, field_name: str, exc: Exception) -> MsglintError:
@@ -272,6 +325,7 @@ class CompiledRules:
     def rule_stages(self) -> dict[str, list[Variant]]:
         """Per rule, its shortcut variants (each with its stage and, where it is not the surface,
         why)."""
+        self.plan_all()
         return {rule.id: [v for v in self.variants.get(rule.id, []) if v.shortcut] for rule in self.rules}
 
     # ----- matching
@@ -282,7 +336,15 @@ class CompiledRules:
 
     def start(self, doc) -> Unit:
         """A tokenized unit with its surface patterns matched."""
-        unit = Unit(doc, self.anchors.candidates(unit_words(doc)))
+        words = unit_words(doc)
+        for number in self._unplanned.candidates(words) - self._planned:
+            self._plan(number)
+        owners = self.anchors.candidates(words)
+        gates = {owner for owner in owners if isinstance(owner, int)}
+        candidates = owners - gates
+        if gates:
+            candidates |= self.gates.open(doc, gates, candidates)
+        unit = Unit(doc, candidates)
         self.advance(unit, SURFACE)
         return unit
 
@@ -324,6 +386,7 @@ class CompiledRules:
     def reference_hits(self, doc) -> list[Hit]:
         """Every rule as written, on a fully parsed unit: what the stages must reproduce."""
         if not self._reference:
+            self.plan_all()
             for rule_id, variants in self.variants.items():
                 for variant in variants:
                     if variant.reference:
@@ -397,12 +460,6 @@ def lowercase_capitalized_lemmas(doc) -> None:
             token.lemma_ = lemma.lower()
 
 
-def regular_case(text: str) -> bool:
-    """Lower case, or capitalized: the casings in which a proper noun's lemma still meets a rule's."""
-    lower = text.lower()
-    return text == lower or text == lower.capitalize()
-
-
 def _words_of(text: str) -> tuple[str, ...]:
     lower = text.lower()
     if text == lower or text == lower.capitalize():
@@ -447,15 +504,3 @@ def _lowercase_lemma_node(node: dict) -> dict:
     if "RIGHT_ATTRS" not in node:
         return node
     return {**node, "RIGHT_ATTRS": _lowercase_lemma(node["RIGHT_ATTRS"])}
-
-
-def _expand_first_token(pattern: list[dict]) -> list[list[dict]]:
-    """One pattern per word of a short first-token list. A long list (a word class) stays a set:
-    spaCy's Matcher tries every pattern at every token, so thousands of patterns cost more than one
-    call into Python per token."""
-    first = pattern[0]
-    for attr in _EXPANDABLE:
-        value = first.get(attr)
-        if isinstance(value, dict) and set(value) == {"IN"} and len(value["IN"]) <= _MAX_EXPANDED_WORDS:
-            return [[{**first, attr: word}, *pattern[1:]] for word in value["IN"]]
-    return [pattern]

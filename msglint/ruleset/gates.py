@@ -1,0 +1,105 @@
+"""Gates: a surface check, in word order, that a unit could still match a pattern that needs the model.
+
+The anchor index (msglint.ruleset.anchors) knows only which words a unit holds. A gate also knows
+their order and adjacency. It is the pattern with everything the tokenizer cannot decide relaxed:
+a lemma becomes every surface form the pipeline can give that lemma, a part of speech, tag,
+dependency label or sentence start becomes any token, and a negated token becomes any one token.
+Every token the pattern can match, the relaxed token matches too, so where the gate finds nothing
+the pattern cannot match, and the unit is not tagged or parsed for it ("your" ... "style" in two
+different sentences of one unit, or in the wrong order, opens no gate).
+
+A pattern whose lemmas were split into sure and unsure forms (msglint.ruleset.compiling) is matched
+on the surface already wherever its lemma positions hold sure forms; its gate asks more: the span
+must hold an unsure form (a form whose lemma depends on the tag, or a sure form in capitals, which
+a proper noun keeps as its lemma). The whole span is searched, not the token the Matcher aligned
+with a lemma position: spaCy reports one alignment per span, and with optional tokens another
+alignment could put the unsure form at the lemma.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from spacy.matcher import Matcher
+
+from .anchors import LemmaForms, literal_values
+
+_LITERAL_ATTRS = ("LOWER", "ORTH", "TEXT", "NORM")
+
+
+def regular_case(text: str) -> bool:
+    """Lower case, or capitalized: the casings in which a proper noun's lemma still meets a rule's."""
+    lower = text.lower()
+    return text == lower or text == lower.capitalize()
+
+
+def relax(spec: dict, lemma_forms: LemmaForms, surface_attrs: frozenset) -> dict:
+    """A token spec that matches every token `spec` can match, reading only what the tokenizer sets."""
+    if spec.get("OP") == "!":
+        return {}  # "not X" is one token of any kind
+    out = {key: value for key, value in spec.items() if key == "OP" or key in surface_attrs}
+    lemmas = literal_values(spec.get("LEMMA"))
+    if lemmas is not None and not any(attr in out for attr in _LITERAL_ATTRS):
+        wanted = {lemma.lower() for lemma in lemmas}
+        if not wanted & lemma_forms.open_lemmas:
+            out["LOWER"] = {"IN": sorted(set().union(*(lemma_forms.forms(lemma) for lemma in wanted)))}
+    return out
+
+
+@dataclass(frozen=True)
+class _Gate:
+    rule: str
+    stage: int
+    role: str
+    unsure: tuple[frozenset, frozenset] | None  # (sure forms, unsure forms); None: any match opens it
+
+
+class Gates:
+    """Per rule and stage, one Matcher of relaxed patterns, run only on units the anchors let through."""
+
+    def __init__(self, vocab):
+        self._vocab = vocab
+        self._matchers: dict[tuple[str, int], Matcher] = {}
+        self._gates: list[_Gate] = []
+
+    def add(self, rule: str, stage: int, role: str, relaxed: list[dict],
+            unsure: tuple[frozenset, frozenset] | None) -> int:
+        """Register a relaxed pattern; the returned number is the gate's owner in the anchor index."""
+        number = len(self._gates)
+        self._gates.append(_Gate(rule, stage, role, unsure))
+        matcher = self._matchers.get((rule, stage))
+        if matcher is None:
+            matcher = self._matchers[(rule, stage)] = Matcher(self._vocab, validate=False)
+        matcher.add(str(number), [relaxed])
+        return number
+
+    def open(self, doc, numbers: set[int], already: set) -> set[tuple[str, int, str]]:
+        """The (rule, stage, role) of the gates among `numbers` that the unit opens, skipping those
+        already candidates by another pattern."""
+        wanted: dict[tuple[str, int], set[int]] = defaultdict(set)
+        for number in numbers:
+            gate = self._gates[number]
+            if (gate.rule, gate.stage, gate.role) not in already:
+                wanted[(gate.rule, gate.stage)].add(number)
+        opened: set[tuple[str, int, str]] = set()
+        strings = self._vocab.strings
+        for key, among in wanted.items():
+            for match_id, start, end in self._matchers[key](doc):
+                number = int(strings[match_id])
+                gate = self._gates[number]
+                if number in among and (gate.rule, gate.stage, gate.role) not in opened and \
+                        _holds_unsure_form(doc, start, end, gate.unsure):
+                    opened.add((gate.rule, gate.stage, gate.role))
+        return opened
+
+
+def _holds_unsure_form(doc, start: int, end: int, unsure: tuple[frozenset, frozenset] | None) -> bool:
+    if unsure is None:
+        return True
+    sure_forms, unsure_forms = unsure
+    for token in doc[start:end]:
+        lower = token.lower_
+        if lower in unsure_forms or (lower in sure_forms and not regular_case(token.text)):
+            return True
+    return False

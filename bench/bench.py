@@ -97,6 +97,9 @@ def dev_messages(min_words: int) -> list[str]:
     return messages
 
 
+PARTS = ("generated", "dev", "process", "startup", "memory")
+
+
 def words_in(messages: list[str]) -> int:
     return sum(len(m.split()) for m in messages)
 
@@ -247,7 +250,12 @@ def main() -> None:
                         help="file counts whose peak memory is compared")
     parser.add_argument("--memory-words", type=int, nargs=2, default=[20_000, 200_000], metavar=("SMALL", "LARGE"),
                         help="sizes in words of the single files whose peak memory is compared")
+    parser.add_argument("--only", metavar="PARTS", default=",".join(PARTS),
+                        help=f"comma-separated parts to run, of {', '.join(PARTS)} (default: all)")
     args = parser.parse_args()
+    parts = set(args.only.split(","))
+    if not parts <= set(PARTS):
+        parser.error(f"--only takes {', '.join(PARTS)}")
 
     import spacy
 
@@ -256,8 +264,10 @@ def main() -> None:
     model = resolve_pipeline_name(None)
     print(f"pipeline: {model}, spaCy {spacy.__version__}, {os.cpu_count()} CPUs; msglint without its result cache")
     print()
-    throughput("corpus generated from corpora/ (seed 2026)", build_messages(args.words), model, args.jobs, args.repeat)
-    if args.dev and dev_texts():
+    if "generated" in parts:
+        throughput("corpus generated from corpora/ (seed 2026)", build_messages(args.words), model, args.jobs,
+                   args.repeat)
+    if args.dev and dev_texts() and "dev" in parts:
         throughput("../shared/eval/dev*.jsonl, repeated", dev_messages(args.words), model, args.jobs, args.repeat)
 
     python = sys.executable
@@ -265,52 +275,61 @@ def main() -> None:
     bare_load = [python, "-c", f"import spacy; spacy.load({model!r})"]
     with tempfile.TemporaryDirectory() as folder:
         root = Path(folder)
-        if args.dev:
+        if args.dev and "process" in parts:
             whole_process(root, model, args.process_files, args.repeat, other_version(args.compare_with))
-        one = root / "subject-lines.txt"
-        one.write_text((REPO / "examples" / "haskell-subject-lines.txt").read_text())
-        templates = root / "templates"
-        templates.mkdir()
-        for index, message in enumerate(build_messages(5_000, seed=7)):
-            (templates / f"t{index:03}.txt").write_text(message)
-        count = len(list(templates.iterdir()))
-        cache_env = {**PROCESS_ENV, "MSGLINT_CACHE_DIR": str(root / "cache")}
-        run_quietly(msglint + ["check", str(templates)], env=cache_env)
-        rows = {
-            "load": lambda: run_quietly(bare_load),
-            "cold": lambda: run_quietly(msglint + ["check", "--no-cache", str(one)]),
-            "warm": lambda: run_quietly(msglint + ["check", str(templates)], env=cache_env),
-        }
-        other = other_version(args.compare_with)
-        if other:
-            rows["other"] = lambda: run_quietly(msglint + ["check", "--no-cache", str(one)], env=other["env"],
-                                                cwd=other["cwd"])
-        best = best_in_turns(rows, args.runs)
-        load, cold, warm = best["load"], best["cold"], best["warm"]
+        if "startup" in parts:
+            startup(root, msglint, bare_load, args)
+        if "memory" in parts:
+            memory(root, msglint, bare_load, args)
 
-        print(f"process wall time (best of {args.runs} turns)")
-        print(f"  python -c 'spacy.load(...)'             {load:>7.2f} s   1.00x")
-        print(f"  msglint check one file, --no-cache      {cold:>7.2f} s   {cold / load:.2f}x")
-        if other:
-            print(f"  the same, {other['label']:<29} {best['other']:>7.2f} s   {best['other'] / load:.2f}x")
-        print(f"  msglint check {count} unchanged files       {warm:>7.2f} s   (result cache warm)")
-        print()
 
-        print("peak memory (resident)")
-        print(f"  python -c 'spacy.load(...)'             {peak_rss_mb(bare_load):>7.0f} MB")
-        for words in args.memory_words:
-            big = root / f"big-{words}.txt"
-            big.write_text("\n\n".join(build_messages(words, seed=words)))
-            size = big.stat().st_size / 1e6
-            peak = peak_rss_mb(msglint + ["check", "--no-cache", "--format", "json", str(big)])
-            print(f"  one file of {size:5.1f} MB ({words:,} words)    {peak:>7.0f} MB")
-        for files in args.memory_files:
-            folder_n = root / f"many-{files}"
-            folder_n.mkdir()
-            for index in range(files):
-                (folder_n / f"m{index:06}.txt").write_text(f"Lamp {index} is {index % 70}% off until Friday.")
-            peak = peak_rss_mb(msglint + ["check", "--no-cache", "--format", "json", str(folder_n)])
-            print(f"  {files:,} files                            {peak:>7.0f} MB")
+def startup(root: Path, msglint: list[str], bare_load: list[str], args) -> None:
+    one = root / "subject-lines.txt"
+    one.write_text((REPO / "examples" / "haskell-subject-lines.txt").read_text())
+    templates = root / "templates"
+    templates.mkdir()
+    for index, message in enumerate(build_messages(5_000, seed=7)):
+        (templates / f"t{index:03}.txt").write_text(message)
+    count = len(list(templates.iterdir()))
+    cache_env = {**PROCESS_ENV, "MSGLINT_CACHE_DIR": str(root / "cache")}
+    run_quietly(msglint + ["check", str(templates)], env=cache_env)
+    rows = {
+        "load": lambda: run_quietly(bare_load),
+        "cold": lambda: run_quietly(msglint + ["check", "--no-cache", str(one)]),
+        "warm": lambda: run_quietly(msglint + ["check", str(templates)], env=cache_env),
+    }
+    other = other_version(args.compare_with)
+    if other:
+        rows["other"] = lambda: run_quietly(msglint + ["check", "--no-cache", str(one)], env=other["env"],
+                                            cwd=other["cwd"])
+    best = best_in_turns(rows, args.runs)
+    load, cold, warm = best["load"], best["cold"], best["warm"]
+
+    print(f"process wall time (best of {args.runs} turns)")
+    print(f"  python -c 'spacy.load(...)'             {load:>7.2f} s   1.00x")
+    print(f"  msglint check one file, --no-cache      {cold:>7.2f} s   {cold / load:.2f}x")
+    if other:
+        print(f"  the same, {other['label']:<29} {best['other']:>7.2f} s   {best['other'] / load:.2f}x")
+    print(f"  msglint check {count} unchanged files       {warm:>7.2f} s   (result cache warm)")
+    print()
+
+
+def memory(root: Path, msglint: list[str], bare_load: list[str], args) -> None:
+    print("peak memory (resident)")
+    print(f"  python -c 'spacy.load(...)'             {peak_rss_mb(bare_load):>7.0f} MB")
+    for words in args.memory_words:
+        big = root / f"big-{words}.txt"
+        big.write_text("\n\n".join(build_messages(words, seed=words)))
+        size = big.stat().st_size / 1e6
+        peak = peak_rss_mb(msglint + ["check", "--no-cache", "--format", "json", str(big)])
+        print(f"  one file of {size:5.1f} MB ({words:,} words)    {peak:>7.0f} MB")
+    for files in args.memory_files:
+        folder_n = root / f"many-{files}"
+        folder_n.mkdir()
+        for index in range(files):
+            (folder_n / f"m{index:06}.txt").write_text(f"Lamp {index} is {index % 70}% off until Friday.")
+        peak = peak_rss_mb(msglint + ["check", "--no-cache", "--format", "json", str(folder_n)])
+        print(f"  {files:,} files                            {peak:>7.0f} MB")
 
 
 if __name__ == "__main__":

@@ -35,10 +35,15 @@ def default_cache_dir() -> Path:
     return Path(base) / "msglint"
 
 
+# What a cached unit's hits mean, beyond the versions in the salt: bumped when the engine reads the
+# same text under the same rules differently (2: a cue's sentence is its unit, not the parser's).
+ANALYSIS_FORMAT = 2
+
+
 class ResultCache:
     def __init__(self, directory: Path, salt: str):
         self.path = directory / FILE_NAME
-        self._salt = salt.encode()
+        self._salt = f"{salt}; analysis {ANALYSIS_FORMAT}".encode()
         self._db: sqlite3.Connection | None = None
         self.usable = True
         self._rule_ids: frozenset[str] | None = None

@@ -77,6 +77,20 @@ class Linter:
         return self._nlp
 
     @functools.cached_property
+    def _stand_ins(self) -> dict:
+        """Pipes run by msglint's faster equal (msglint.analysis.ruler) on the staged path; the
+        reference path (shortcut=False) runs the pipeline as it is, so the identity tests compare
+        against spaCy's own."""
+        from spacy.pipeline import AttributeRuler
+
+        from .ruler import FastRuler
+
+        if not self.shortcut:
+            return {}
+        return {name: fast for name, pipe in self.nlp.pipeline
+                if isinstance(pipe, AttributeRuler) and (fast := FastRuler.for_pipe(pipe)) is not None}
+
+    @functools.cached_property
     def compiled(self):
         from ..ruleset.compiling import CompiledRules
 
@@ -190,6 +204,7 @@ class Linter:
             stream = iter(docs)
             for name, pipe in nlp.pipeline:
                 if name in pipes:
+                    pipe = self._stand_ins.get(name, pipe)
                     stream = pipe.pipe(stream, batch_size=batch_size) if hasattr(pipe, "pipe") else map(pipe, stream)
             out = list(stream)
         for doc in out:

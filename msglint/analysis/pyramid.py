@@ -24,7 +24,10 @@ def overreaching(evidence: list[Evidence], customer_level: int | None) -> list[E
     """Per sentence, the first of its highest-reaching cues, when that is more than one level too deep.
 
     One finding per sentence: several cues in one sentence ("Show the world who you are") are one
-    thing for the writer to rework, and the deepest of them is the one that decides it.
+    thing for the writer to rework, and the deepest of them is the one that decides it. A sentence
+    here is a unit (msglint.analysis.units: cut at sentence punctuation and line breaks), not the
+    parser's sentence: the writer can see where a unit ends, the parser's boundaries in unpunctuated
+    copy are a guess, and the count no longer sends a unit with two cues through the parser.
     """
     if customer_level is None:
         return []

@@ -100,6 +100,11 @@ class LemmaForms:
                             self._ruler_lemmas.setdefault(form.lower(), set()).add(lemma)
         self._possible: dict[str, frozenset] = {}
 
+    @property
+    def open_specs(self) -> list[tuple[dict, str]]:
+        """(attribute_ruler token spec, lemma) for the lemmas the ruler gives to forms it does not list."""
+        return self._open_specs
+
     def is_known(self, form: str) -> bool:
         """A word of the lemmatizer's tables (the rules also make forms that are never words)."""
         return any(form in index or form in exceptions for index, exceptions, _, _ in self._tables.values())

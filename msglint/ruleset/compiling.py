@@ -25,7 +25,7 @@ from spacy.schemas import validate_token_pattern
 from spacy.tokens import Doc
 
 from .anchors import AnchorIndex, LemmaForms, is_lexical, literal_values, required_sets
-from .gates import Gates, regular_case, relax
+from .gates import Gates, regular_case, relaxed_patterns
 from ..errors import MsglintError
 from .hits import Hit, longest_non_overlapping
 from ..sources.message import normalize
@@ -75,7 +75,7 @@ class Variant:
     shortcut: bool = True
     reference: bool = True
     note: str = ""
-    relaxed: list | None = None  # the pattern as a gate (msglint.ruleset.gates) reads it, past the surface
+    relaxed: list | None = None  # the patterns a gate (msglint.ruleset.gates) tries, past the surface
     unsure: tuple | None = None  # (sure forms, unsure forms): the gate opens only for spans with the latter
 
 
@@ -197,7 +197,7 @@ class CompiledRules:
         is final; and, when that stage is set by lemmas alone, a surface form of it. Past the surface,
         a variant is reached through a gate (msglint.ruleset.gates)."""
         requirements = required_sets(lowered, self._lemma_forms)
-        relaxed = [relax(spec, self._lemma_forms, self.stages.surface_attrs) for spec in lowered]
+        relaxed = relaxed_patterns(lowered, self._lemma_forms, self.stages.surface_attrs)
         reads = {attr for spec in lowered for attr in spec if attr != "LEMMA"}
         base = max((self.stages.attr_stage(attr) for attr in reads), default=SURFACE)
         has_lemma = any("LEMMA" in spec for spec in lowered)
@@ -332,7 +332,7 @@ class CompiledRules:
 
     def block_hits(self, doc) -> list[Hit]:
         """Paragraph matches, tokenized only."""
-        return self._finish(doc, self._raw(doc, [self._lexical]), parsed=False)
+        return self._finish(doc, self._raw(doc, [self._lexical]))
 
     def start(self, doc) -> Unit:
         """A tokenized unit with its surface patterns matched."""
@@ -372,16 +372,13 @@ class CompiledRules:
         return need
 
     def _needs_sentences(self, unit: Unit) -> bool:
-        """A sentence exception beside a match, or two pyramid cues (one overreach finding per
-        sentence), can only be settled by the parse's sentence boundaries."""
+        """A sentence exception beside a match can only be settled by the parse's sentence boundaries.
+        (Pyramid cues are grouped by unit, not by the parser's sentences: msglint.analysis.pyramid.)"""
         survivors = self._survivors(unit.doc, unit.raw)
-        if any(unit.raw.get(f"{rule_id}|except-sentence") for rule_id, _, _ in survivors):
-            return True
-        cues = [Hit(rule_id, start, end) for rule_id, start, end in survivors if rule_id in self._level_rules]
-        return len(longest_non_overlapping(cues)) > 1
+        return any(unit.raw.get(f"{rule_id}|except-sentence") for rule_id, _, _ in survivors)
 
     def unit_hits(self, unit: Unit) -> list[Hit]:
-        return self._finish(unit.doc, unit.raw, parsed=unit.done >= PARSED)
+        return self._finish(unit.doc, unit.raw)
 
     def reference_hits(self, doc) -> list[Hit]:
         """Every rule as written, on a fully parsed unit: what the stages must reproduce."""
@@ -393,7 +390,7 @@ class CompiledRules:
                         if rule_id not in self._reference:
                             self._reference[rule_id] = _MatcherSet(self._vocab)
                         self._add(self._reference[rule_id], variant)
-        return self._finish(doc, self._raw(doc, self._reference.values()), parsed=True)
+        return self._finish(doc, self._raw(doc, self._reference.values()))
 
     def _raw(self, doc, matcher_sets) -> dict:
         raw: dict[str, set] = defaultdict(set)
@@ -412,13 +409,13 @@ class CompiledRules:
                        if not any(start < xe and xs < end for xs, xe in exceptions))
         return out
 
-    def _finish(self, doc, raw: dict, *, parsed: bool) -> list[Hit]:
+    def _finish(self, doc, raw: dict) -> list[Hit]:
         hits = []
         for rule_id, start, end in self._survivors(doc, raw):
             excepted = raw.get(f"{rule_id}|except-sentence")
             if excepted and doc[start].sent.start in {doc[s].sent.start for s, _ in excepted}:
                 continue
-            hits.append(_to_characters(doc, self._by_id[rule_id], start, end, parsed))
+            hits.append(_to_characters(doc, self._by_id[rule_id], start, end))
         return hits
 
 
@@ -437,16 +434,14 @@ def _matches_per_unit(rule: Rule) -> bool:
     return rule.level is not None or not rule.sentence_exceptions.is_empty() or not lexical_exceptions
 
 
-def _to_characters(doc, rule: Rule, start: int, end: int, parsed: bool) -> Hit:
+def _to_characters(doc, rule: Rule, start: int, end: int) -> Hit:
     while end - 1 > start and doc[end - 1].is_space:
         end -= 1
     while start < end - 1 and doc[start].is_space:
         start += 1
     last = doc[end - 1]
-    # Without the parse a unit's one cue is grouped by the unit (msglint.analysis.pyramid groups by sentence;
-    # a unit with two cues is always parsed).
-    sentence = doc[start].sent.start_char if rule.level is not None and parsed else 0
-    return Hit(rule.id, doc[start].idx, last.idx + len(last.text), sentence)
+    # A cue's sentence is its unit (offset 0 here; the engine adds the unit's start)
+    return Hit(rule.id, doc[start].idx, last.idx + len(last.text), 0)
 
 
 def lowercase_capitalized_lemmas(doc) -> None:

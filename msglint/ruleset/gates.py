@@ -2,7 +2,8 @@
 
 The anchor index (msglint.ruleset.anchors) knows only which words a unit holds. A gate also knows
 their order and adjacency. It is the pattern with everything the tokenizer cannot decide relaxed:
-a lemma becomes every surface form the pipeline can give that lemma, a part of speech, tag,
+a lemma becomes every surface form the pipeline can give that lemma (and, where the attribute_ruler
+gives it by an expression, that expression), a part of speech, tag,
 dependency label or sentence start becomes any token, and a negated token becomes any one token.
 Every token the pattern can match, the relaxed token matches too, so where the gate finds nothing
 the pattern cannot match, and the unit is not tagged or parsed for it ("your" ... "style" in two
@@ -18,6 +19,8 @@ alignment could put the unsure form at the lemma.
 
 from __future__ import annotations
 
+import itertools
+import math
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -26,6 +29,7 @@ from spacy.matcher import Matcher
 from .anchors import LemmaForms, literal_values
 
 _LITERAL_ATTRS = ("LOWER", "ORTH", "TEXT", "NORM")
+_MAX_ALTERNATIVES = 16  # relaxed patterns per pattern; past it, a token with alternatives is any token
 
 
 def regular_case(text: str) -> bool:
@@ -34,16 +38,31 @@ def regular_case(text: str) -> bool:
     return text == lower or text == lower.capitalize()
 
 
-def relax(spec: dict, lemma_forms: LemmaForms, surface_attrs: frozenset) -> dict:
-    """A token spec that matches every token `spec` can match, reading only what the tokenizer sets."""
+def relaxed_patterns(pattern: list[dict], lemma_forms: LemmaForms, surface_attrs: frozenset) -> list[list[dict]]:
+    """Patterns that together match every span `pattern` can match, reading only what the tokenizer
+    sets: one, or a few where a lemma comes from forms listed and from forms the attribute_ruler
+    finds by an expression ("y'" is "you")."""
+    choices = [_alternatives(spec, lemma_forms, surface_attrs) for spec in pattern]
+    if math.prod(len(choice) for choice in choices) > _MAX_ALTERNATIVES:
+        choices = [choice if len(choice) == 1 else [{"OP": spec["OP"]} if "OP" in spec else {}]
+                   for choice, spec in zip(choices, pattern)]
+    return [list(specs) for specs in itertools.product(*choices)]
+
+
+def _alternatives(spec: dict, lemma_forms: LemmaForms, surface_attrs: frozenset) -> list[dict]:
+    """Token specs that together match every token `spec` can match."""
     if spec.get("OP") == "!":
-        return {}  # "not X" is one token of any kind
-    out = {key: value for key, value in spec.items() if key == "OP" or key in surface_attrs}
+        return [{}]  # "not X" is one token of any kind
+    kept = {key: value for key, value in spec.items() if key == "OP" or key in surface_attrs}
     lemmas = literal_values(spec.get("LEMMA"))
-    if lemmas is not None and not any(attr in out for attr in _LITERAL_ATTRS):
-        wanted = {lemma.lower() for lemma in lemmas}
-        if not wanted & lemma_forms.open_lemmas:
-            out["LOWER"] = {"IN": sorted(set().union(*(lemma_forms.forms(lemma) for lemma in wanted)))}
+    if lemmas is None or any(attr in kept for attr in _LITERAL_ATTRS):
+        return [kept]
+    wanted = {lemma.lower() for lemma in lemmas}
+    listed = set().union(*(lemma_forms.forms(lemma) for lemma in wanted))
+    out = [{**kept, "LOWER": {"IN": sorted(listed)}}]
+    for ruler_spec, lemma in lemma_forms.open_specs:
+        if lemma in wanted:  # the ruler's own test of the form, where it reads the surface
+            out.append({**kept, **{key: value for key, value in ruler_spec.items() if key in surface_attrs}})
     return out
 
 
@@ -63,15 +82,15 @@ class Gates:
         self._matchers: dict[tuple[str, int], Matcher] = {}
         self._gates: list[_Gate] = []
 
-    def add(self, rule: str, stage: int, role: str, relaxed: list[dict],
+    def add(self, rule: str, stage: int, role: str, relaxed: list[list[dict]],
             unsure: tuple[frozenset, frozenset] | None) -> int:
-        """Register a relaxed pattern; the returned number is the gate's owner in the anchor index."""
+        """Register relaxed patterns; the returned number is the gate's owner in the anchor index."""
         number = len(self._gates)
         self._gates.append(_Gate(rule, stage, role, unsure))
         matcher = self._matchers.get((rule, stage))
         if matcher is None:
             matcher = self._matchers[(rule, stage)] = Matcher(self._vocab, validate=False)
-        matcher.add(str(number), [relaxed])
+        matcher.add(str(number), relaxed)
         return number
 
     def open(self, doc, numbers: set[int], already: set) -> set[tuple[str, int, str]]:

@@ -97,6 +97,25 @@ class Loader(_Base):
         check_bounds(self._bounded_text)
         return super().get_single_node()
 
+    def resolve(self, kind, value, implicit):
+        """PyYAML's resolver, remembered per plain scalar: it tries its patterns in Python for every
+        scalar, even under libyaml, and rule files repeat the same few hundred words thousands of times."""
+        if kind is not yaml.ScalarNode or not isinstance(value, str) or len(value) > _MAX_REMEMBERED_SCALAR \
+                or self.yaml_path_resolvers:
+            return super().resolve(kind, value, implicit)
+        key = (type(self), value, tuple(implicit))
+        tag = _resolved.get(key)
+        if tag is None:
+            if len(_resolved) >= _MAX_RESOLVED:
+                _resolved.clear()
+            tag = _resolved[key] = super().resolve(kind, value, implicit)
+        return tag
+
+
+_resolved: dict = {}  # (loader class, scalar, implicit flags) -> tag: a class's resolvers are fixed once defined
+_MAX_RESOLVED = 50_000
+_MAX_REMEMBERED_SCALAR = 200
+
 
 Loader.yaml_implicit_resolvers = {
     first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:bool"]

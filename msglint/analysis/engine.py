@@ -33,7 +33,7 @@ from .units import split_blocks, split_units
 
 _PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
 DEFAULT_BATCH_SIZE = 64
-CHUNK_MESSAGES = 512  # messages analysed together: large enough to batch, small enough to stream
+CHUNK_MESSAGES = 2048  # messages analysed together: large enough to batch, small enough to stream
 TEXTS_PER_BATCH = 2048  # blocks or units tokenized and parsed together, whatever the message sizes
 KEPT_PARAGRAPH_DOCS = 1024  # unit Docs kept per chunk for the paragraphs that are one unit
 MAX_THREADS = 4

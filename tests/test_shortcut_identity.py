@@ -72,14 +72,6 @@ def test_stages_give_identical_results(ruleset, nlp, texts, context):
     assert staged.stage_counts["surface"] > staged.stage_counts["parsed"] > 0
 
 
-def test_threads_change_nothing_but_speed(ruleset, nlp, texts):
-    """The model's work split across threads gives the same results as one thread."""
-    context = Context(customer_level=1)
-    threaded = Linter(ruleset, nlp=nlp, threads=2)
-    assert _snapshot(threaded, texts, context) == _snapshot(Linter(ruleset, nlp=nlp, threads=1), texts, context)
-    assert threaded._pool is not None  # the texts were enough to use the threads
-
-
 def test_units_go_only_as_far_as_their_patterns_need(ruleset, nlp):
     linter = Linter(ruleset, nlp=nlp)
     assert stage_reached(linter, "Trail shoes, 30% off until Sunday.") == "surface"

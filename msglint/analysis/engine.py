@@ -33,20 +33,9 @@ from .units import split_blocks, split_units
 
 _PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
 DEFAULT_BATCH_SIZE = 64
-CHUNK_MESSAGES = 2048  # messages analysed together: large enough to batch, small enough to stream
+CHUNK_MESSAGES = 512  # messages analysed together: large enough to batch, small enough to stream
 TEXTS_PER_BATCH = 2048  # blocks or units tokenized and parsed together, whatever the message sizes
 KEPT_PARAGRAPH_DOCS = 1024  # unit Docs kept per chunk for the paragraphs that are one unit
-MAX_THREADS = 4
-MIN_DOCS_PER_THREAD = 16  # fewer units than this per thread are parsed in one: a thread costs more
-
-
-def _usable_cpus() -> int:
-    import os
-
-    try:
-        return len(os.sched_getaffinity(0))
-    except (AttributeError, OSError):
-        return os.cpu_count() or 1
 
 
 def render(template: str, fields: dict) -> str:
@@ -58,15 +47,11 @@ class Linter:
     """Holds the rules and, once needed, the pipeline and compiled matchers; build one per process.
 
     shortcut=False parses every unit and runs every rule as written (the reference the stages are
-    tested against); cache=None analyses every unit afresh; jobs > 1 parses in that many processes;
-    threads (default: one per CPU this process may use, at most MAX_THREADS) share the model's work
-    within this process: spaCy's model code releases the GIL, so two threads parse about 1.5 times as
-    fast on two cores, and a Doc's annotations do not depend on which batch or thread made them.
+    tested against); cache=None analyses every unit afresh; jobs > 1 parses in that many processes.
     """
 
     def __init__(self, ruleset: RuleSet, *, pipeline: str | None = None, nlp=None,
-                 cache: ResultCache | None = None, shortcut: bool = True, jobs: int = 1,
-                 threads: int | None = None):
+                 cache: ResultCache | None = None, shortcut: bool = True, jobs: int = 1):
         self.ruleset = ruleset
         self._pipeline = pipeline
         self._nlp = nlp
@@ -75,8 +60,6 @@ class Linter:
             cache.expect_rules(rule.id for rule in ruleset.rules)  # a cached hit of another rule is a miss
         self.shortcut = shortcut
         self.jobs = jobs
-        self.threads = max(1, threads if threads is not None else min(MAX_THREADS, _usable_cpus()))
-        self._pool = None
         self._rules = {rule.id: rule for rule in ruleset.rules}
         self._overreach_rules = [r for r in ruleset.rules if r.check == "overreach"]
         self._directive_rules = [r for r in ruleset.rules if r.check == "unknown-directive-rule"]
@@ -217,15 +200,6 @@ class Linter:
             disabled = [name for name in nlp.pipe_names if name not in pipes]
             out = list(nlp.pipe(texts, batch_size=batch_size, n_process=self.jobs,
                                 disable=disabled))
-        elif self.threads > 1 and len(docs) >= 2 * MIN_DOCS_PER_THREAD:
-            size = -(-len(docs) // self.threads)
-            chunks = [docs[start:start + size] for start in range(0, len(docs), size)]
-            if self._pool is None:
-                from concurrent.futures import ThreadPoolExecutor
-
-                self._pool = ThreadPoolExecutor(self.threads, thread_name_prefix="msglint-model")
-            parts = self._pool.map(lambda chunk: self._through(chunk, pipes, batch_size), chunks)
-            out = [doc for part in parts for doc in part]
         else:
             out = self._through(docs, pipes, batch_size)
         for doc in out:
@@ -233,7 +207,9 @@ class Linter:
         return out
 
     def _through(self, docs: list, pipes: list[str], batch_size: int) -> list:
-        """The Docs through `pipes`, in pipeline order, in this thread."""
+        """The Docs through `pipes`, in pipeline order. (Splitting them across threads was measured:
+        spaCy's model code releases the GIL, but on msglint's batches two threads were 0-25% slower
+        than one on two cores, the Python half of the pipes contending for the GIL.)"""
         stream = iter(docs)
         for name, pipe in self.nlp.pipeline:
             if name in pipes:

@@ -14,6 +14,8 @@ def stage_listing(compiled, pipeline_name: str) -> str:
         "  surface: the tokenizer",
         f"  tagged:  {tagged} (settles {settled})",
         f"  parsed:  {', '.join(stages.parsed_pipes)}",
+        "  a pattern past the surface is tried only where its words stand in its order (a gate); "
+        "units go no further than their open gates need",
         "",
     ]
     by_rule = compiled.rule_stages()

@@ -6,8 +6,10 @@ paragraph, tokenized only, so they may span sentences ("Yes. Correct. Confirmed.
 runs per unit (sentence), and every pattern of it is put at a stage (msglint.ruleset.stages) when the rules
 compile: a lemma is matched on the surface form where the form decides it ("enjoy"), and the same
 pattern is kept, at the stage its lemma needs, for units holding a form whose lemma depends on the tag
-("felt"). A unit is taken through the pipeline only as far as the patterns whose required words it
-holds (msglint.ruleset.anchors) need, and only those rules' matchers run on it.
+("felt"). A unit is taken through the pipeline only as far as its candidate patterns need: those
+whose required words it holds (msglint.ruleset.anchors) and, past the surface, whose relaxed form
+matches it in word order (msglint.ruleset.gates); only those rules' matchers run on it. Token
+patterns are planned the first time a unit holds their words.
 
 Matches are gathered unfiltered per `rule-id|role`; exceptions remove matches, then the longest of
 the rest wins (msglint.ruleset.hits), so splitting one rule's patterns across stages cannot change a result.
@@ -42,7 +44,7 @@ ODD_CASE = "\x00"  # marks, in a unit's words, a word in neither lower case nor 
 class _MatcherSet:
     def __init__(self, vocab):
         # Token patterns are validated once as written (CompiledRules._validate): the copies made
-        # from them here (surface forms, one per first word) need not be validated again.
+        # from them here (their surface forms) need not be validated again.
         self.tokens = Matcher(vocab, validate=False)
         self.lower = PhraseMatcher(vocab, attr="LOWER")
         self.orth = PhraseMatcher(vocab, attr="ORTH")

@@ -160,10 +160,30 @@ def test_the_stage_listing_names_why_a_pattern_waits_for_the_parse(ruleset, nlp)
     dependency = [v for v in stages["style.false-co-creation"] if v.kind == "dependency"]
     assert dependency and all(v.stage == PARSED for v in dependency)
     convenience = stages["level.convenience"]
-    assert any(v.stage == SURFACE and v.kind == "surface-lemmas" for v in convenience)
+    assert convenience and all(v.stage == SURFACE for v in convenience if v.role == "match" and v.kind == "phrases")
     ease = stages["level.feeling-at-ease"]
     assert any(v.stage == SURFACE and v.kind == "tokens" for v in ease)
     assert any(v.stage == PARSED and "depends on the tag" in v.note for v in ease)
+
+
+def test_a_lemma_sequence_is_decided_on_the_surface_where_its_forms_are_sure(nlp, tmp_path):
+    """`lemmas:` in a rule file: sure forms ("settle in", "settles in") at the surface, the rest gated."""
+    from msglint.ruleset.loading import load_ruleset
+
+    path = tmp_path / "house.yaml"
+    path.write_text(
+        "rules:\n  - id: house.settle\n    category: tone\n    severity: info\n    message: m\n    why: w\n"
+        "    suggest: s\n    match:\n      lemmas: [\"settle in\"]\n"
+        "    examples: {flag: [Settle in tonight.], pass: [Settle the bill.]}\n")
+    ruleset = load_ruleset([str(path)], builtin=False)
+    linter = Linter(ruleset, nlp=nlp)
+    variants = linter.compiled.rule_stages()["house.settle"]
+    assert any(v.kind == "surface-lemmas" and v.stage == SURFACE for v in variants)
+    assert any(v.stage == PARSED and v.relaxed is not None for v in variants)
+    assert stage_reached(linter, "Settle in tonight.") == "surface"
+    assert stage_reached(linter, "Settling in tonight.") == "parsed"  # "settling" may be a noun
+    assert stage_reached(linter, "Settling the bill tonight.") == "surface"  # the gate needs "in" next
+    assert linter.check_one(message_from_text("Settle in tonight."), Context()).rule_ids() == {"house.settle"}
 
 
 def test_pipeline_stages_are_read_from_the_pipeline(nlp):

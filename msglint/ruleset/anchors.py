@@ -62,7 +62,7 @@ class LemmaForms:
         self._rules: list[tuple[str, str]] = []
         self._irregular: dict[str, set[str]] = {}
         self._ruler_lemmas: dict[str, set[str]] = {}  # lower-case form -> lemmas the attribute_ruler gives it
-        self._open_specs: list[tuple[dict, str]] = []  # (token spec, lemma) for specs that list no forms
+        self.open_specs: list[tuple[dict, str]] = []  # (ruler token spec, lemma) for specs that list no forms
         self._tables: dict[str, tuple[set, dict, list]] = {}
         self.open_lemmas: set[str] = set()  # lemmas the ruler gives to forms we cannot list
         self.rule_based = False
@@ -93,18 +93,13 @@ class LemmaForms:
                     forms = next((literal_values(spec[a]) for a in _LITERAL_ATTRS if a in spec), None)
                     if forms is None:
                         self.open_lemmas.add(lemma)
-                        self._open_specs.append((spec, lemma))
+                        self.open_specs.append((spec, lemma))
                     else:
                         self._irregular.setdefault(lemma, set()).update(f.lower() for f in forms)
                         for form in forms:
                             self._ruler_lemmas.setdefault(form.lower(), set()).add(lemma)
         self._possible: dict[str, frozenset] = {}
         self._forms: dict[str, frozenset] = {}
-
-    @property
-    def open_specs(self) -> list[tuple[dict, str]]:
-        """(attribute_ruler token spec, lemma) for the lemmas the ruler gives to forms it does not list."""
-        return self._open_specs
 
     def is_known(self, form: str) -> bool:
         """A word of the lemmatizer's tables (the rules also make forms that are never words)."""
@@ -122,6 +117,10 @@ class LemmaForms:
             self._forms[lemma] = found = frozenset(found)
         return set(found)
 
+    def forms_of(self, lemmas) -> set[str]:
+        """Every lower-case form the pipeline may give any of these lemmas."""
+        return set().union(*(self.forms(lemma) for lemma in lemmas))
+
     def possible_lemmas(self, form: str) -> frozenset:
         """Every lemma (lower case) the pipeline may give a token of this lower-case text."""
         found = self._possible.get(form)
@@ -129,7 +128,7 @@ class LemmaForms:
             lemmas = {form}  # a base form, a proper noun, a part of speech without tables
             lemmas.update(self._rule_lemma(form, pos) for pos in self._tables)
             lemmas.update(self._ruler_lemmas.get(form, ()))
-            lemmas.update(lemma for spec, lemma in self._open_specs if _may_match_form(spec, form))
+            lemmas.update(lemma for spec, lemma in self.open_specs if _may_match_form(spec, form))
             found = self._possible[form] = frozenset(lemmas)
         return found
 
@@ -164,7 +163,7 @@ class LemmaForms:
         if not self.rule_based or wanted & self.open_lemmas:
             return None
         sure, unsure = set(), set()
-        for form in set().union(*(self.forms(lemma) for lemma in wanted)):
+        for form in self.forms_of(wanted):
             (sure if self.possible_lemmas(form) <= wanted else unsure).add(form)
         return sure, unsure
 
@@ -179,7 +178,7 @@ def token_anchor(spec: dict, lemma_forms: LemmaForms) -> set[str] | None:
             return {v.lower() for v in values}  # empty for an empty list: the pattern never matches
     lemmas = literal_values(spec.get("LEMMA"))
     if lemmas is not None and not ({lemma.lower() for lemma in lemmas} & lemma_forms.open_lemmas):
-        return set().union(*(lemma_forms.forms(lemma) for lemma in lemmas))
+        return lemma_forms.forms_of(lemmas)
     return None
 
 

@@ -459,9 +459,7 @@ def lowercase_capitalized_lemmas(doc) -> None:
 
 def _words_of(text: str) -> tuple[str, ...]:
     lower = text.lower()
-    if text == lower or text == lower.capitalize():
-        return (lower,)
-    return (lower, ODD_CASE + lower)
+    return (lower,) if regular_case(text) else (lower, ODD_CASE + lower)
 
 
 _WORDS: dict[int, tuple[str, ...]] = {}  # ORTH id -> the words it gives (the vocabulary's strings are few)

@@ -58,7 +58,7 @@ def _alternatives(spec: dict, lemma_forms: LemmaForms, surface_attrs: frozenset)
     if lemmas is None or any(attr in kept for attr in _LITERAL_ATTRS):
         return [kept]
     wanted = {lemma.lower() for lemma in lemmas}
-    listed = set().union(*(lemma_forms.forms(lemma) for lemma in wanted))
+    listed = lemma_forms.forms_of(wanted)
     out = [{**kept, "LOWER": {"IN": sorted(listed)}}]
     for ruler_spec, lemma in lemma_forms.open_specs:
         if lemma in wanted:  # the ruler's own test of the form, where it reads the surface

@@ -137,7 +137,7 @@ def build_ruleset(config: Config, extra_rules: tuple[str, ...], builtin: bool, *
     stored = default_cache_dir() / f"ruleset-{__version__}-{digest}.json"
     ruleset = rulecache.load(stored, digest)
     if ruleset is None:
-        ruleset = load_ruleset(extra, builtin=builtin)
+        ruleset = load_ruleset(files=files)
         rulecache.store(stored, ruleset)
     return ruleset
 

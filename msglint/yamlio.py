@@ -28,7 +28,8 @@ MAX_ALIAS_NODES = 100_000
 
 
 class YamlLimitError(yaml.MarkedYAMLError):
-    """A document past msglint's bounds. `problem` says which, never what the document holds."""
+    """A document past msglint's bounds. `problem` says which bound (and at most an alias's name,
+    clipped), never the document's content."""
 
 
 def check_bounds(text: str | bytes) -> None:
@@ -96,6 +97,24 @@ class Loader(_Base):
     def get_single_node(self):
         check_bounds(self._bounded_text)
         return super().get_single_node()
+
+    def construct_mapping(self, node, deep=False):
+        # PyYAML lets a repeated key silently replace the first: in a rule that loses patterns, in a
+        # config or front matter a setting.
+        seen: dict = {}
+        for key_node, _ in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                continue  # "<<: *base" is expanded by PyYAML; explicit keys may override what it brings
+            key = self.construct_object(key_node, deep=deep)
+            try:
+                if key in seen:
+                    raise yaml.constructor.ConstructorError(
+                        None, None, f"duplicate key {_short(str(key))!r} (first on line {seen[key]})",
+                        key_node.start_mark)
+                seen[key] = key_node.start_mark.line + 1
+            except TypeError:  # an unhashable key: PyYAML's own constructor reports it
+                break
+        return super().construct_mapping(node, deep=deep)
 
     def resolve(self, kind, value, implicit):
         """PyYAML's resolver, remembered per plain scalar: it tries its patterns in Python for every

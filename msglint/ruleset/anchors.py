@@ -14,7 +14,7 @@ import re
 from .stages import TOKENIZER_ATTRS
 
 LEXICAL_ATTRS = TOKENIZER_ATTRS | {"OP"}
-_LITERAL_ATTRS = ("LOWER", "ORTH", "TEXT", "NORM")
+LITERAL_ATTRS = ("LOWER", "ORTH", "TEXT", "NORM")  # token attributes that name the word itself
 _OPTIONAL_OPS = ("?", "*", "!")
 _UNIVERSAL_POS = ("adj", "adp", "adv", "aux", "cconj", "det", "intj", "noun", "num", "part", "pron", "propn",
                   "punct", "sconj", "sym", "verb", "x")
@@ -36,7 +36,7 @@ def literal_values(value) -> list[str] | None:
 
 def _may_match_form(spec: dict, form: str) -> bool:
     """Whether a token spec of the attribute_ruler could match a token of this (lower-case) text."""
-    for attr in _LITERAL_ATTRS:
+    for attr in LITERAL_ATTRS:
         value = spec.get(attr)
         if value is None:
             continue
@@ -63,7 +63,7 @@ class LemmaForms:
         self._irregular: dict[str, set[str]] = {}
         self._ruler_lemmas: dict[str, set[str]] = {}  # lower-case form -> lemmas the attribute_ruler gives it
         self.open_specs: list[tuple[dict, str]] = []  # (ruler token spec, lemma) for specs that list no forms
-        self._tables: dict[str, tuple[set, dict, list]] = {}
+        self._tables: dict[str, tuple[set, dict, list, tuple]] = {}  # pos -> index, exceptions, rules, suffixes
         self.open_lemmas: set[str] = set()  # lemmas the ruler gives to forms we cannot list
         self.rule_based = False
         if "lemmatizer" in nlp.pipe_names:
@@ -90,7 +90,7 @@ class LemmaForms:
                 lemma = lemma.lower()
                 for pattern in entry["patterns"]:
                     spec = pattern[entry.get("index", 0)] if -len(pattern) <= entry.get("index", 0) < len(pattern) else {}
-                    forms = next((literal_values(spec[a]) for a in _LITERAL_ATTRS if a in spec), None)
+                    forms = next((literal_values(spec[a]) for a in LITERAL_ATTRS if a in spec), None)
                     if forms is None:
                         self.open_lemmas.add(lemma)
                         self.open_specs.append((spec, lemma))
@@ -172,7 +172,7 @@ def token_anchor(spec: dict, lemma_forms: LemmaForms) -> set[str] | None:
     """Surface forms a required token spec must have; None when it is optional or names no word."""
     if spec.get("OP") in _OPTIONAL_OPS or str(spec.get("OP", "")).startswith("{0"):
         return None
-    for attr in _LITERAL_ATTRS:
+    for attr in LITERAL_ATTRS:
         values = literal_values(spec.get(attr))
         if values is not None:
             return {v.lower() for v in values}  # empty for an empty list: the pattern never matches

@@ -11,14 +11,12 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
-import re
 from pathlib import Path
 from typing import Any
 
-from . import loading as rules_module
 from .classes import CLASS_NAME, WordClass
 from .patterns import pattern_problem
-from .loading import CATEGORIES, CHECKS, SEVERITIES, Example, MatchSpec, Rule, RuleSet
+from .loading import CATEGORIES, CHECKS, RULE_ID, SEVERITIES, Example, MatchSpec, Rule, RuleSet
 
 FORMAT = 2
 _CLASSES = {cls.__name__: cls for cls in (RuleSet, Rule, MatchSpec, Example, WordClass)}
@@ -101,7 +99,7 @@ def _check_spec(spec: Any) -> None:
 
 def _check_rule(rule: Any) -> None:
     _check(isinstance(rule, Rule), "rule")
-    _check(isinstance(rule.id, str) and re.match(rules_module.RULE_ID, rule.id) is not None, "rule id")
+    _check(isinstance(rule.id, str) and RULE_ID.match(rule.id) is not None, "rule id")
     _check(rule.category in CATEGORIES, "category")
     _check(rule.severity is None or rule.severity in SEVERITIES, "severity")
     _check(rule.level is None or (type(rule.level) is int and 1 <= rule.level <= 6), "level")

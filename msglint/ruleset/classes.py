@@ -14,11 +14,10 @@ from pathlib import Path
 from typing import Any, Callable
 
 from ..errors import MsglintError
+from .patterns import CLASS_OPERATORS, LINE_KEY
 
 CLASS_NAME = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
-CLASS_FIELDS = {"description", "origin", "words", "include", "__line__"}
-CLASS_OPERATORS = {"CLASS": "IN", "NOT_CLASS": "NOT_IN"}
-_LINE = "__line__"
+CLASS_FIELDS = {"description", "origin", "words", "include", LINE_KEY}
 
 
 @dataclass(frozen=True)
@@ -39,9 +38,9 @@ def parse_classes(raw: Any, path: Path, line: int) -> dict[str, WordClass]:
         raise MsglintError(f"{path}:{line}: 'classes' must map class names to {{description, words}}")
     out: dict[str, WordClass] = {}
     for name, body in raw.items():
-        if name == _LINE:
+        if name == LINE_KEY:
             continue
-        where = f"{path}:{body.get(_LINE, line) if isinstance(body, dict) else line}: class {name}"
+        where = f"{path}:{body.get(LINE_KEY, line) if isinstance(body, dict) else line}: class {name}"
         if not isinstance(name, str) or not CLASS_NAME.match(name):
             raise MsglintError(f"{where}: the name must be kebab-case, e.g. praise-adjective")
         if not isinstance(body, dict):
@@ -66,7 +65,7 @@ def parse_classes(raw: Any, path: Path, line: int) -> dict[str, WordClass]:
         origin = body.get("origin")
         if origin is not None and not isinstance(origin, str):
             raise MsglintError(f"{where}: field origin: must be a string")
-        out[name] = WordClass(name, all_words, " ".join(description.split()), str(path), body.get(_LINE, line), origin)
+        out[name] = WordClass(name, all_words, " ".join(description.split()), str(path), body.get(LINE_KEY, line), origin)
     return out
 
 

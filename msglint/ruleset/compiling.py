@@ -18,24 +18,25 @@ the rest wins (msglint.ruleset.hits), so splitting one rule's patterns across st
 from __future__ import annotations
 
 import itertools
+import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 
 from spacy.errors import MatchPatternError
 from spacy.matcher import DependencyMatcher, Matcher, PhraseMatcher
 from spacy.schemas import validate_token_pattern
+from spacy.attrs import ORTH
 from spacy.tokens import Doc
 
-from .anchors import AnchorIndex, LemmaForms, is_lexical, literal_values, required_sets
+from .anchors import LITERAL_ATTRS, AnchorIndex, LemmaForms, is_lexical, literal_values, required_sets
 from .gates import Gates, regular_case, relaxed_patterns
 from ..errors import MsglintError
-from .hits import Hit, longest_non_overlapping
+from .hits import Hit
 from ..sources.message import normalize
 from .loading import MatchSpec, Rule
 from .stages import PARSED, STAGE_NAMES, SURFACE, PipelineStages
 
 ROLES = {"match": "match", "except": "exceptions", "except-sentence": "sentence_exceptions"}
-_LITERAL_ATTRS = ("LOWER", "ORTH", "TEXT", "NORM")
 # A lemma sequence whose surface forms multiply past this is matched token by token instead.
 _MAX_PHRASE_VARIANTS = 64
 ODD_CASE = "\x00"  # marks, in a unit's words, a word in neither lower case nor capitalized ("SAFE")
@@ -142,8 +143,8 @@ class CompiledRules:
         lowered = [_lowercase_lemma(spec) for spec in pattern]
         self._validate(rule, where, lowered)
         number = len(self._plans)
-        self._plans.append((rule, role, where, kind, lowered))
         requirements = required_sets(lowered, self._lemma_forms)
+        self._plans.append((rule, role, where, kind, lowered, requirements))
         if requirements:
             self._unplanned.add(requirements, number)  # never added when a required word has no form
         else:
@@ -166,6 +167,7 @@ class CompiledRules:
         for index, pattern in enumerate(spec.tokens):
             where = f"{role}.tokens[{index}]"
             if not per_unit and all(is_lexical(t) for t in pattern):
+                self._validate(rule, where, pattern)
                 self._add_lexical(rule, key, where, "tokens", [dict(t) for t in pattern])
                 if role == "match":
                     continue  # the exceptions of a rule that matches in both places are checked in both
@@ -194,11 +196,11 @@ class CompiledRules:
         self.paragraph_rules.add(rule.id)
         self._add(self._lexical, Variant(rule.id, key.split("|", 1)[1], kind, payload, SURFACE, [], where))
 
-    def _plan_tokens(self, rule: Rule, role: str, where: str, kind: str, lowered: list[dict]) -> list[Variant]:
+    def _plan_tokens(self, rule: Rule, role: str, where: str, kind: str, lowered: list[dict],
+                     requirements: list[set[str]]) -> list[Variant]:
         """The variants of one token pattern (or lemma sequence): as written, at the stage all it reads
         is final; and, when that stage is set by lemmas alone, a surface form of it. Past the surface,
         a variant is reached through a gate (msglint.ruleset.gates)."""
-        requirements = required_sets(lowered, self._lemma_forms)
         relaxed = relaxed_patterns(lowered, self._lemma_forms, self.stages.surface_attrs)
         reads = {attr for spec in lowered for attr in spec if attr != "LEMMA"}
         base = max((self.stages.attr_stage(attr) for attr in reads), default=SURFACE)
@@ -247,7 +249,7 @@ class CompiledRules:
             if value is None:
                 out.append(spec)
                 continue
-            if any(attr in spec for attr in _LITERAL_ATTRS):
+            if any(attr in spec for attr in LITERAL_ATTRS):
                 return None
             rest = {k: v for k, v in spec.items() if k != "LEMMA"}
             if isinstance(value, dict) and set(value) == {"NOT_IN"} and all(isinstance(v, str) for v in value["NOT_IN"]):
@@ -301,7 +303,7 @@ class CompiledRules:
 
     def _add_surface_lemmas(self, matchers: _MatcherSet, key: str, pattern: list[dict]) -> None:
         choices = [[spec["ORTH"]] if isinstance(spec["ORTH"], str) else spec["ORTH"]["IN"] for spec in pattern]
-        if 0 < _product(len(c) for c in choices) <= _MAX_PHRASE_VARIANTS:
+        if 0 < math.prod(len(c) for c in choices) <= _MAX_PHRASE_VARIANTS:
             docs = [Doc(self._vocab, words=list(words)) for words in itertools.product(*choices)]
             matchers.orth.add(key, docs)
             matchers.used.add("orth")
@@ -421,13 +423,6 @@ class CompiledRules:
         return hits
 
 
-def _product(numbers) -> int:
-    out = 1
-    for n in numbers:
-        out *= n
-    return out
-
-
 def _matches_per_unit(rule: Rule) -> bool:
     """Pyramid evidence and sentence exceptions need sentences, and an exception that reads more than
     the tokenizer must be checkable wherever the rule can match: such rules match per unit."""
@@ -468,8 +463,6 @@ _WORDS: dict[int, tuple[str, ...]] = {}  # ORTH id -> the words it gives (the vo
 def unit_words(doc) -> set[str]:
     """A unit's words for the anchor index: each in lower case, and marked with ODD_CASE as well when
     its casing would keep a proper noun's lemma from meeting a rule's."""
-    from spacy.attrs import ORTH
-
     words: set[str] = set()
     strings = doc.vocab.strings
     for orth in set(doc.to_array(ORTH).tolist()):

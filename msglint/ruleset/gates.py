@@ -26,9 +26,8 @@ from dataclasses import dataclass
 
 from spacy.matcher import Matcher
 
-from .anchors import LemmaForms, literal_values
+from .anchors import LITERAL_ATTRS, LemmaForms, literal_values
 
-_LITERAL_ATTRS = ("LOWER", "ORTH", "TEXT", "NORM")
 _MAX_ALTERNATIVES = 16  # relaxed patterns per pattern; past it, a token with alternatives is any token
 
 
@@ -55,7 +54,7 @@ def _alternatives(spec: dict, lemma_forms: LemmaForms, surface_attrs: frozenset)
         return [{}]  # "not X" is one token of any kind
     kept = {key: value for key, value in spec.items() if key == "OP" or key in surface_attrs}
     lemmas = literal_values(spec.get("LEMMA"))
-    if lemmas is None or any(attr in kept for attr in _LITERAL_ATTRS):
+    if lemmas is None or any(attr in kept for attr in LITERAL_ATTRS):
         return [kept]
     wanted = {lemma.lower() for lemma in lemmas}
     listed = lemma_forms.forms_of(wanted)

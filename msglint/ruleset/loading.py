@@ -19,7 +19,7 @@ from ..sources.context import RELATIONSHIPS, STYLES, parse_context_fields
 from ..errors import MsglintError
 from ..sources.inputs import require_regular_file
 from ..levels import LEVEL_NAMES
-from .patterns import pattern_problem
+from .patterns import LINE_KEY, pattern_problem
 
 SEVERITIES = ("info", "warning", "error")
 SEVERITY_RANK = {name: rank for rank, name in enumerate(SEVERITIES)}
@@ -30,9 +30,8 @@ CHECKS = ("overreach", "unknown-directive-rule")
 RULE_ID = re.compile(r"^[a-z][a-z0-9-]*(\.[a-z0-9][a-z0-9-]*)+$")
 RULE_FIELDS = {
     "id", "category", "severity", "level", "applies-when", "message", "why", "suggest",
-    "description", "match", "except", "except-sentence", "check", "examples", "__line__",
+    "description", "match", "except", "except-sentence", "check", "examples", LINE_KEY,
 }
-_LINE = "__line__"
 
 
 @dataclass(frozen=True)
@@ -107,24 +106,14 @@ class RuleSet:
 @functools.lru_cache(maxsize=1)
 def _line_loader():
     """PyYAML is imported only when a rule file is parsed: a run served by the rule cache needs none."""
-    import yaml
-
     from ..yamlio import Loader
 
     class LineLoader(Loader):
-        """Records the line of every mapping so that errors can point at it, and refuses repeated keys."""
+        """Records the line of every mapping so that errors can point at it."""
 
         def construct_mapping(self, node, deep=False):
-            # PyYAML lets a repeated key silently replace the first; in a rule that loses patterns.
-            seen: dict = {}
-            for key_node, _ in node.value:
-                key = self.construct_object(key_node, deep=deep)
-                if key in seen:
-                    raise yaml.constructor.ConstructorError(
-                        None, None, f"duplicate key {key!r} (first on line {seen[key]})", key_node.start_mark)
-                seen[key] = key_node.start_mark.line + 1
             mapping = super().construct_mapping(node, deep=deep)
-            mapping[_LINE] = node.start_mark.line + 1
+            mapping[LINE_KEY] = node.start_mark.line + 1
             return mapping
 
     return LineLoader
@@ -178,14 +167,19 @@ def fingerprint(files: list[Path]) -> str:
     return digest.hexdigest()
 
 
-def load_ruleset(extra: list[str] | None = None, *, builtin: bool = True) -> RuleSet:
-    """Built-in rules, then extra files; a later rule with the same id replaces the earlier one."""
-    files = rule_files(extra, builtin=builtin)
+def load_ruleset(extra: list[str] | None = None, *, builtin: bool = True,
+                 files: list[Path] | None = None) -> RuleSet:
+    """Built-in rules, then extra files (or `files`, as rule_files listed them); a later rule with the
+    same id replaces the earlier one. Each file is read once, for its rules and its fingerprint."""
+    files = rule_files(extra, builtin=builtin) if files is None else files
     by_id: dict[str, Rule] = {}
     suggestions: dict[int, str] = {}
     classes: dict[str, WordClass] = {}
+    digest = hashlib.sha256()
     for path in files:
-        rules, file_suggestions, file_classes = load_rule_file(path)
+        data = _read_rule_file(path)
+        digest.update(path.name.encode() + b"\0" + data)
+        rules, file_suggestions, file_classes = load_rule_file(path, data)
         classes.update(file_classes)  # a later file may redefine a class, as it may a rule
         seen_here: set[str] = set()
         for rule in rules:
@@ -196,7 +190,7 @@ def load_ruleset(extra: list[str] | None = None, *, builtin: bool = True) -> Rul
         suggestions.update(file_suggestions)
     rules = [_expand_classes(rule, classes) for rule in by_id.values()]
     return RuleSet(rules=rules, level_suggestions=suggestions, sources=[str(p) for p in files],
-                   classes=classes, fingerprint=fingerprint(files))
+                   classes=classes, fingerprint=digest.hexdigest())
 
 
 def _expand_classes(rule: Rule, classes: dict[str, WordClass]) -> Rule:
@@ -219,31 +213,40 @@ def _expand_classes(rule: Rule, classes: dict[str, WordClass]) -> Rule:
     return replace(rule, classes=tuple(sorted(used)), **specs)
 
 
-def load_rule_file(path: Path) -> tuple[list[Rule], dict[int, str], dict[str, WordClass]]:
+def _read_rule_file(path: Path) -> bytes:
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
+        return path.read_bytes()
+    except OSError as exc:
+        raise MsglintError(f"{path}: cannot read rule file ({exc})") from None
+
+
+def load_rule_file(path: Path, data: bytes | None = None) -> tuple[list[Rule], dict[int, str], dict[str, WordClass]]:
+    """One rule file's rules, level suggestions and word classes (`data`: its bytes, if already read)."""
+    try:
+        text = (_read_rule_file(path) if data is None else data).decode("utf-8")
+    except UnicodeDecodeError as exc:
         raise MsglintError(f"{path}: cannot read rule file ({exc})") from None
     import yaml
 
+    from .. import yamlio
+
     try:
-        data = yaml.load(text, Loader=_line_loader())  # noqa: S506 - a SafeLoader subclass
+        data = yamlio.load(text, _line_loader())
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f":{mark.line + 1}" if mark is not None else ""
-        problem = getattr(exc, "problem", None) or "invalid YAML"
-        raise MsglintError(f"{path}{where}: not valid YAML ({problem})") from None
+        raise MsglintError(f"{path}{where}: not valid YAML ({yamlio.problem(exc)})") from None
     if not isinstance(data, dict):
         raise MsglintError(f"{path}:1: a rule file is a mapping with a 'rules' list")
-    unknown = set(data) - {"rules", "levels", "classes", _LINE}
+    unknown = set(data) - {"rules", "levels", "classes", LINE_KEY}
     if unknown:
         raise MsglintError(f"{path}:1: unknown top-level key(s) {', '.join(sorted(unknown))}; expected rules, levels, classes")
     raw_rules = data.get("rules", [])
     if not isinstance(raw_rules, list):
-        raise MsglintError(f"{path}:{data[_LINE]}: 'rules' must be a list of rules")
+        raise MsglintError(f"{path}:{data[LINE_KEY]}: 'rules' must be a list of rules")
     rules = [_parse_rule(raw, path) for raw in raw_rules]
-    classes = parse_classes(data.get("classes"), path, data[_LINE])
-    return rules, _parse_levels(data.get("levels"), path, data[_LINE]), classes
+    classes = parse_classes(data.get("classes"), path, data[LINE_KEY])
+    return rules, _parse_levels(data.get("levels"), path, data[LINE_KEY]), classes
 
 
 def _parse_levels(raw: Any, path: Path, line: int) -> dict[int, str]:
@@ -253,10 +256,10 @@ def _parse_levels(raw: Any, path: Path, line: int) -> dict[int, str]:
         raise MsglintError(f"{path}:{line}: 'levels' must map level numbers 1-6 to {{suggest: ...}}")
     out: dict[int, str] = {}
     for key, value in raw.items():
-        if key == _LINE:
+        if key == LINE_KEY:
             continue
         if key not in LEVEL_NAMES or not isinstance(value, dict) or not isinstance(value.get("suggest"), str):
-            raise MsglintError(f"{path}:{raw[_LINE]}: levels: {key!r} must be 1-6 with a 'suggest' string")
+            raise MsglintError(f"{path}:{raw[LINE_KEY]}: levels: {key!r} must be 1-6 with a 'suggest' string")
         out[key] = value["suggest"]
     return out
 
@@ -267,7 +270,7 @@ class _RuleError:
     def __init__(self, path: Path, raw: dict):
         self.path, self.raw = path, raw
         self.rule_id = raw.get("id", "?") if isinstance(raw, dict) else "?"
-        self.line = raw.get(_LINE, 1) if isinstance(raw, dict) else 1
+        self.line = raw.get(LINE_KEY, 1) if isinstance(raw, dict) else 1
 
     def __call__(self, field_name: str, why: str, line: int | None = None) -> MsglintError:
         return MsglintError(f"{self.path}:{line or self.line}: rule {self.rule_id}: field {field_name}: {why}")
@@ -279,7 +282,7 @@ def _parse_rule(raw: Any, path: Path) -> Rule:
         raise MsglintError(f"{path}: every entry under 'rules' must be a mapping, found {type(raw).__name__}")
     unknown = set(raw) - RULE_FIELDS
     if unknown:
-        raise error(sorted(unknown)[0], f"unknown field (known: {', '.join(sorted(RULE_FIELDS - {_LINE}))})")
+        raise error(sorted(unknown)[0], f"unknown field (known: {', '.join(sorted(RULE_FIELDS - {LINE_KEY}))})")
     rule_id = raw.get("id")
     if not isinstance(rule_id, str) or not RULE_ID.match(rule_id):
         raise error("id", "required; kebab-case words joined by dots, e.g. expressive.false-selection")
@@ -326,7 +329,7 @@ def _parse_rule(raw: Any, path: Path) -> Rule:
         flag_examples=flags,
         pass_examples=passes,
         source=str(path),
-        line=raw[_LINE],
+        line=raw[LINE_KEY],
     )
 
 
@@ -338,7 +341,7 @@ def _parse_applies_when(raw: Any, error: _RuleError) -> dict[str, tuple[str, ...
     allowed = {"relationship": RELATIONSHIPS, "style": STYLES}
     out: dict[str, tuple[str, ...]] = {}
     for key, value in raw.items():
-        if key == _LINE:
+        if key == LINE_KEY:
             continue
         if key not in allowed:
             raise error(f"applies-when.{key}", f"unknown condition (known: {', '.join(allowed)})")
@@ -351,7 +354,7 @@ def _parse_applies_when(raw: Any, error: _RuleError) -> dict[str, tuple[str, ...
 
 def _strip_lines(value: Any) -> Any:
     if isinstance(value, dict):
-        return {k: _strip_lines(v) for k, v in value.items() if k != _LINE}
+        return {k: _strip_lines(v) for k, v in value.items() if k != LINE_KEY}
     if isinstance(value, list):
         return [_strip_lines(v) for v in value]
     return value
@@ -362,7 +365,7 @@ def _parse_match(raw: Any, name: str, error: _RuleError) -> MatchSpec:
         return MatchSpec()
     if not isinstance(raw, dict):
         raise error(name, f"must be a mapping with any of {', '.join(MATCH_KINDS)}")
-    unknown = set(raw) - set(MATCH_KINDS) - {_LINE}
+    unknown = set(raw) - set(MATCH_KINDS) - {LINE_KEY}
     if unknown:
         raise error(f"{name}.{sorted(unknown)[0]}", f"unknown matcher (known: {', '.join(MATCH_KINDS)})")
     parts: dict[str, tuple] = {}
@@ -395,7 +398,7 @@ def _parse_examples(raw: Any, error: _RuleError) -> tuple[tuple[Example, ...], t
             if isinstance(value, str):
                 examples.append(Example(text=value))
             elif isinstance(value, dict) and isinstance(value.get("text"), str):
-                where = f"{error.path}:{value.get(_LINE, error.line)}: rule {error.rule_id}: examples.{kind}"
+                where = f"{error.path}:{value.get(LINE_KEY, error.line)}: rule {error.rule_id}: examples.{kind}"
                 context = parse_context_fields(_strip_lines(value), where=where)
                 examples.append(Example(text=value["text"], context=context))
             else:

@@ -19,6 +19,7 @@ from typing import Any
 from ..quoting import shown, type_name
 
 LINE_KEY = "__line__"  # the line numbers the rule loader records in every mapping
+CLASS_OPERATORS = {"CLASS": "IN", "NOT_CLASS": "NOT_IN"}  # msglint's word classes -> the spaCy operator they become
 
 STRING_ATTRIBUTES = frozenset(
     "ORTH TEXT LOWER NORM LEMMA POS TAG MORPH DEP SHAPE ENT_TYPE ENT_ID ENT_KB_ID".split())
@@ -27,7 +28,6 @@ FLAG_ATTRIBUTES = frozenset(
     "SPACY IS_ALPHA IS_ASCII IS_DIGIT IS_LOWER IS_UPPER IS_TITLE IS_PUNCT IS_SPACE IS_BRACKET IS_QUOTE "
     "IS_LEFT_PUNCT IS_RIGHT_PUNCT IS_CURRENCY IS_STOP IS_SENT_START SENT_START LIKE_NUM LIKE_URL LIKE_EMAIL".split())
 LIST_OPERATORS = frozenset({"IN", "NOT_IN", "IS_SUBSET", "IS_SUPERSET", "INTERSECTS"})
-CLASS_OPERATORS = frozenset({"CLASS", "NOT_CLASS"})  # msglint's word classes, expanded to IN / NOT_IN
 COMPARISONS = frozenset({"==", "!=", ">=", "<=", ">", "<"})
 REFUSED = {"REGEX": "a regular expression can hang the linter; use IN lists or a word class",
            "_": "extension attributes are not allowed",
@@ -144,7 +144,7 @@ def _check_value(value: Any, where: str, line: int | None, *, number: bool) -> N
     if not isinstance(value, dict):
         kind = "a number" if number else "a string"
         raise PatternProblem(f"{where}: must be {kind} or a mapping of operators, not {type_name(value)}", line)
-    operators = LIST_OPERATORS | (COMPARISONS if number else CLASS_OPERATORS)
+    operators = LIST_OPERATORS | (COMPARISONS if number else frozenset(CLASS_OPERATORS))
     entries = _keys(value)
     if not entries:
         raise PatternProblem(f"{where}: an empty mapping matches nothing", line)

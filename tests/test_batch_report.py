@@ -82,3 +82,19 @@ def test_report_in_one_table_mode(run_cli, tmp_path):
     parser.feed(page)
     assert len(parser.sections) == 2 and all(key.startswith("sha256:") for key in parser.sections)
     assert "We miss you" in page and "expressive.simulated-intimacy" in page
+
+
+def test_report_skips_faulty_rows_and_counts_rows_kept_by_resume(run_cli, tmp_path):
+    table = tmp_path / "rendered.csv"
+    table.write_text('id,text,level\na,"We miss you! 20% off",1\nb,"broken quote,1\n', encoding="utf-8")
+    report, out = tmp_path / "report.html", tmp_path / "out.jsonl"
+    args = ["batch", "--quiet", "--messages", str(table), "--output", str(out), "--report", str(report)]
+    first = run_cli(*args)
+    assert "internal error" not in first.stderr and "row 2" in first.stderr
+    assert first.exit_code in (1, 2) and report.is_file()
+    assert "We miss you" in report.read_text(encoding="utf-8")
+    # a resumed run writes nothing new, but its report still counts the row the first run wrote
+    again = run_cli(*args, "--resume")
+    assert "internal error" not in again.stderr
+    text = html.unescape(re.sub(r"<[^>]+>", "", report.read_text(encoding="utf-8")))
+    assert re.search(r"\b1 recipients?, 1 overreached", text), text[:2000]

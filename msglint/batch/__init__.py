@@ -73,7 +73,12 @@ def run_batch(*, messages: str, spec: JobSpec, recipients: str | None = None, ou
     severities = {rule.id: rule.severity for rule in load_ruleset(list(spec.rule_paths), builtin=spec.builtin_rules).rules
                   if rule.severity}
     summary = Summary(severities=severities, fail_on=fail_on, templates=templates)
-    writer = RowWriter(output, OUTPUT_COLUMNS, resume=resume, on_kept_row=summary.add_earlier) if output else None
+    def kept(row: dict) -> None:  # a row an interrupted run wrote counts in the summary and the report
+        summary.add_earlier(row)
+        if observer:
+            observer([row])
+
+    writer = RowWriter(output, OUTPUT_COLUMNS, resume=resume, on_kept_row=kept) if output else None
     start_after = writer.last_row if writer else 0
     # The interrupted run read every row up to the last it wrote; those it did not write were faults.
     summary.add_earlier_faults(start_after - summary.earlier_rows)

@@ -20,8 +20,9 @@ from ..levels import level_name
 from ..sources.message import message_from_text
 from ..analysis.pyramid import highest_allowed
 from ..analysis.rewrite import apply_fixes
-from .job import JobSpec, content_id, worker_linter
-from .tables import iter_rows
+from ..errors import MsglintError
+from .job import JobSpec, content_id, key_value, text_value, worker_linter
+from .tables import RowFault, iter_rows
 
 MAX_TEMPLATES = 10_000  # tracked; beyond this, rows count towards the totals only
 SHOWN = 100  # templates drawn, most recipients first
@@ -51,10 +52,13 @@ class HtmlReport:
         """The texts of the templates shown, from one more pass over the messages table."""
         found: dict[str, str] = {}
         for _, row in iter_rows(self.messages):
-            if row is None or not isinstance(row.get(self.spec.text_column), str):
+            if isinstance(row, RowFault):
+                continue  # reported by the run itself
+            try:
+                text = text_value(row.get(self.spec.text_column), self.spec.text_column, "no text")
+                key = key_value(row, self.spec.template_column) if self.two_tables else content_id(text)
+            except MsglintError:
                 continue
-            text = row[self.spec.text_column]
-            key = str(row.get(self.spec.template_column)) if self.two_tables else content_id(text)
             if key in wanted and key not in found:
                 found[key] = text
                 if len(found) == len(wanted):

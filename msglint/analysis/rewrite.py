@@ -15,7 +15,9 @@ fully cached run still never loads spaCy.
 
 from __future__ import annotations
 
+import bisect
 import html
+import itertools
 import re
 from dataclasses import dataclass, replace
 from typing import Callable, Iterable
@@ -58,13 +60,16 @@ def _is_filler(text: str) -> bool:
 
 
 def _unit_of(units: list[tuple[int, int]], offset: int) -> tuple[int, int] | None:
-    return next(((s, e) for s, e in units if s <= offset < e), None)
+    """The unit holding `offset` (units are in order and do not overlap)."""
+    index = bisect.bisect_right(units, (offset, float("inf"))) - 1
+    return units[index] if index >= 0 and units[index][0] <= offset < units[index][1] else None
 
 
 def drop_sentences(text: str, units: list[tuple[int, int]], start: int, end: int) -> list[Op]:
     """The flagged words are whole sentences ("Nicely done!", "Yes. Correct. Confirmed."): drop
     them, when the message says something else."""
-    covered = [(s, e) for s, e in units if s < end and start < e]
+    first_index = max(0, bisect.bisect_right(units, (start, float("inf"))) - 1)
+    covered = [(s, e) for s, e in itertools.takewhile(lambda u: u[0] < end, units[first_index:]) if start < e]
     if not covered:
         return []
     first, last = covered[0][0], covered[-1][1]
@@ -308,7 +313,9 @@ def attach_rewrites(results: list[Result], linter) -> list[Result]:
             key, entry = strategies_for(finding.rule)
             if entry is None or finding.category == "pyramid":
                 continue
-            units = units_of.setdefault(r_index, split_units(message.text))
+            if r_index not in units_of:  # once per message, not per finding
+                units_of[r_index] = split_units(message.text)
+            units = units_of[r_index]
             start, end = finding.location.start, finding.location.end
             if end <= start:
                 continue

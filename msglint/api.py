@@ -69,7 +69,7 @@ def _footprint(message: Message) -> int:
     return 4 * len(message.original) + 1024
 
 
-def iter_messages(paths: list[str], *, stdin_message: Message | None = None, config: Config | None,
+def iter_messages(paths: list[str], *, config: Config | None,
                   command_line: dict[str, Any], input_format: str | None = None,
                   read_ahead: dict[str, tuple] | None = None,
                   vanished: list[MsglintError] | None = None) -> Iterator[tuple[Message, Context, Config]]:
@@ -85,9 +85,8 @@ def iter_messages(paths: list[str], *, stdin_message: Message | None = None, con
         if path in kept:
             yield kept.pop(path)  # released as it goes; a path given twice is read again
             continue
-        reuse = path == STDIN_PATH and stdin_message is not None
         try:
-            message = stdin_message if reuse else read_message(path, input_format)
+            message = read_message(path, input_format)
             file_config = config if config is not None else config_for_message(path)
             item = message, context_for(message, file_config, command_line), file_config
         except MsglintError as exc:

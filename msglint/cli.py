@@ -129,11 +129,12 @@ def list_rules(output_format, stages, extra_rules, no_builtin_rules, config_path
     from .api import build_ruleset, settings_config
     from .ruleset.docs import in_words, rule_line
 
-    ruleset = build_ruleset(settings_config(config_path), extra_rules, builtin=not no_builtin_rules)
+    settings = settings_config(config_path)
+    ruleset = build_ruleset(settings, extra_rules, builtin=not no_builtin_rules)
     if stages:
         from .api import stage_listing
 
-        click.echo(stage_listing(ruleset, settings_config(config_path).model))
+        click.echo(stage_listing(ruleset, settings.model))
         return EXIT_CLEAN
     rules = sorted(ruleset.rules, key=lambda r: r.id)
     if output_format == "json":

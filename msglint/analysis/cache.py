@@ -1,8 +1,10 @@
 """A content-addressed cache of unit analyses, so unchanged copy is never parsed twice.
 
-The key is a hash of the text (a unit's, or a whole message's for the lexical patterns) with everything that could change its analysis: msglint's and
-spaCy's versions, the pipeline and its version, and the bytes of every rule file. The value is the
-unit's hits, which do not depend on the declared context, so one entry serves every recipient.
+The key is a hash of the text (a unit's; a paragraph's for the paragraph patterns; a flagged unit's
+and span's for a rewrite plan) with everything that could change its analysis: msglint's and
+spaCy's versions, the pipeline and its version, the analysis format, and the bytes of every rule
+file. The value is the hits (or the rewrite plan), which do not depend on the declared context, so
+one entry serves every recipient.
 Stored in SQLite (one file, safe for concurrent pre-commit runs) under the user cache directory.
 
 The cache is never trusted: a row whose hits are not a list of [rule id, start, end, sentence]

@@ -104,11 +104,12 @@ class Linter:
             hits: list[list] = [[] for _ in chunk]
             # Units first: a paragraph that is one unit (most short copy) reuses the unit's Doc, so
             # each text is tokenized once.
-            paragraphs = {message.text[s:e] for message, _ in chunk for s, e in split_blocks(message.text)}
-            tokenized = _ParagraphDocs(paragraphs)
-            self._collect(chunk, hits, split_units, "unit",
+            blocks = [split_blocks(message.text) for message, _ in chunk]
+            tokenized = _ParagraphDocs({message.text[s:e] for (message, _), spans in zip(chunk, blocks)
+                                        for s, e in spans})
+            self._collect(chunk, hits, (split_units(message.text) for message, _ in chunk), "unit",
                           lambda texts: self._syntactic_hits(texts, batch_size, tokenized))
-            self._collect(chunk, hits, split_blocks, "block", lambda texts: self._lexical_hits(texts, tokenized))
+            self._collect(chunk, hits, blocks, "block", lambda texts: self._lexical_hits(texts, tokenized))
             results = [self._result(message, context, longest_non_overlapping(found))
                        for (message, context), found in zip(chunk, hits)]
             results = attach_rewrites(results, self)  # suggestions built from each flagged line
@@ -118,9 +119,10 @@ class Linter:
     def check_one(self, message: Message, context: Context) -> Result:
         return next(self.check([(message, context)]))
 
-    def _collect(self, chunk, hits: list[list], split, kind: str, analyse) -> None:
-        """Run `analyse` over the pieces `split` makes of each message, adding the hits per message."""
-        pieces = ((index, start, end) for index, (message, _) in enumerate(chunk) for start, end in split(message.text))
+    def _collect(self, chunk, hits: list[list], spans, kind: str, analyse) -> None:
+        """Run `analyse` over the pieces of each message (`spans`: its (start, end) pieces, message by
+        message), adding the hits per message."""
+        pieces = ((index, start, end) for index, message_spans in enumerate(spans) for start, end in message_spans)
         while batch := list(itertools.islice(pieces, TEXTS_PER_BATCH)):
             texts = [chunk[index][0].text[start:end] for index, start, end in batch]
             found = self._cached(kind, list(dict.fromkeys(texts)), analyse)
@@ -146,7 +148,7 @@ class Linter:
         docs = dict(zip(new, self.nlp.tokenizer.pipe(new)))
         return {text: compiled.block_hits(tokenized.pop(text) if text in tokenized else docs[text]) for text in texts}
 
-    def _syntactic_hits(self, texts: list[str], batch_size: int, tokenized: "_ParagraphDocs | None" = None) -> dict:
+    def _syntactic_hits(self, texts: list[str], batch_size: int, tokenized: "_ParagraphDocs") -> dict:
         """Each unit is tokenized and its surface patterns matched; then it goes through the pipeline
         only as far as the patterns its words allow need (msglint.ruleset.stages), in batches per stage."""
         from ..ruleset.stages import PARSED, STAGE_NAMES, SURFACE, TAGGED
@@ -175,9 +177,8 @@ class Linter:
         for unit in units:
             self.stage_counts[STAGE_NAMES[unit.done]] += 1
             self.stage_tokens[STAGE_NAMES[unit.done]] += len(unit.doc)
-        if tokenized is not None:
-            for text, unit in zip(texts, units):
-                tokenized.offer(text, unit.doc)
+        for text, unit in zip(texts, units):
+            tokenized.offer(text, unit.doc)
         found = {text: compiled.unit_hits(unit) for text, unit in zip(texts, units)}
         self._keep_parses_with_hits(found, ((text, unit.doc) for text, unit in zip(texts, units) if unit.done == PARSED))
         return found

@@ -11,7 +11,7 @@ from ..sources.message import Message
 
 @dataclass(frozen=True)
 class Location:
-    start: int  # character offsets into the original text, end exclusive
+    start: int  # character offsets, end exclusive: into the display text for a match, the file for a directive
     end: int
     line: int
     column: int

@@ -31,7 +31,6 @@ SEVERITY = {"error": types.DiagnosticSeverity.Error, "warning": types.Diagnostic
 # languageId -> input format, for buffers without a telling file name (untitled, or .j2 via the id)
 LANGUAGE_FORMATS = {"markdown": "markdown", "html": "html", "plaintext": "text", "eml": "eml"}
 
-log = logging.getLogger(__name__)
 
 
 class MsglintLanguageServer(LanguageServer):

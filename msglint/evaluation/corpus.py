@@ -46,7 +46,8 @@ def load_corpus(root: Path) -> list[Case]:
         try:
             data = yamlio.load(read_regular_file(path).decode("utf-8")) or {}  # not a FIFO or /dev/zero
         except (yaml.YAMLError, UnicodeDecodeError) as exc:
-            raise MsglintError(f"{path}: not valid YAML ({getattr(exc, 'problem', None) or exc.__class__.__name__})") from None
+            problem = yamlio.problem(exc) if isinstance(exc, yaml.YAMLError) else "not UTF-8"
+            raise MsglintError(f"{path}: not valid YAML ({problem})") from None
         entries = data.get("cases") if isinstance(data, dict) else None
         if not isinstance(entries, list):
             raise MsglintError(f"{path}: a corpus file is a mapping with a 'cases' list")

@@ -19,6 +19,7 @@ from .directives import Directive, mask_comments, parse_directives
 from ..errors import MsglintError
 from .offsets import OffsetMap, line_starts
 from .templates import neutralize_templates
+from .textscan import blank
 
 STDIN_PATH = "-"
 
@@ -106,7 +107,7 @@ def message_from_text(original: str, path: str = STDIN_PATH, input_format: str =
     from .readers import read
 
     front_matter, body_start = ({}, 0) if input_format == "eml" else _front_matter(original, path)
-    masked = "".join("\n" if ch == "\n" else " " for ch in original[:body_start]) + original[body_start:]
+    masked = blank(original[:body_start]) + original[body_start:]
     masked = neutralize_templates(mask_comments(masked) if input_format in ("text", "markdown") else masked)
     try:
         display, origin = read(input_format, masked)

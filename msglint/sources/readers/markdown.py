@@ -10,13 +10,9 @@ import re
 from ..textscan import NextMatch, blank
 
 
-def _blank(text: str) -> str:
-    return "".join("\n" if ch == "\n" else " " for ch in text)
-
-
 def _blank_groups(match: re.Match, keep: int) -> str:
     """Blank the whole match except group `keep`."""
-    out = list(_blank(match.group()))
+    out = list(blank(match.group()))
     start = match.start(keep) - match.start()
     out[start: start + len(match.group(keep))] = match.group(keep)
     return "".join(out)
@@ -84,12 +80,12 @@ def _replace_strong(text: str) -> str:
 
 
 def read_markdown(text: str) -> str:
-    text = _FENCE.sub(lambda m: _blank(m.group()), text)
-    text = _INLINE_CODE.sub(lambda m: _blank(m.group()), text)
+    text = _FENCE.sub(lambda m: blank(m.group()), text)
+    text = _INLINE_CODE.sub(lambda m: blank(m.group()), text)
     text = _replace_links(text)
-    text = _AUTOLINK.sub(lambda m: _blank(m.group()), text)
-    text = _RULE_OR_TABLE_RULE.sub(lambda m: _blank(m.group()), text)
-    text = _LINE_MARKERS.sub(lambda m: m.group(1) + _blank(m.group(2)), text)
+    text = _AUTOLINK.sub(lambda m: blank(m.group()), text)
+    text = _RULE_OR_TABLE_RULE.sub(lambda m: blank(m.group()), text)
+    text = _LINE_MARKERS.sub(lambda m: m.group(1) + blank(m.group(2)), text)
     text = _replace_strong(text)
     text = _EMPHASIS.sub(lambda m: _blank_groups(m, 2), text)
     return text.replace("|", " ")

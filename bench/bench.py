@@ -142,9 +142,7 @@ def peak_rss_mb(command: list[str], env=None) -> float:
 
 
 def stage_summary(linter) -> str:
-    units, tokens = getattr(linter, "stage_counts", None), getattr(linter, "stage_tokens", None)
-    if units is None:
-        return "not counted by this version"
+    units, tokens = linter.stage_counts, linter.stage_tokens
     total_tokens = sum(tokens.values()) or 1
     return ", ".join(f"{name} {units[name]:,} units ({100 * tokens[name] / total_tokens:.0f}% of tokens)"
                      for name in ("surface", "tagged", "parsed") if units[name])
@@ -179,9 +177,8 @@ def throughput(title: str, messages: list[str], model: str, jobs: int, repeat: i
     for label, seconds in best.items():
         print(f"  {label:36} {words / seconds:>10,.0f}   {baseline / seconds:>5.2f}x")
     linter = linters["msglint"]
-    for counter in (getattr(linter, "stage_counts", None), getattr(linter, "stage_tokens", None)):
-        if counter is not None:
-            counter.clear()
+    linter.stage_counts.clear()
+    linter.stage_tokens.clear()
     list(linter.check(items))
     print(f"  msglint's units by stage: {stage_summary(linter)}")
     print()

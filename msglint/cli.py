@@ -83,8 +83,7 @@ def check(paths, relationship, customer_level, style, output_format, fail_on, in
     Policy(select=cli_select, ignore=cli_ignore).check_known(ruleset.ids)
     policies = {}
     for config in configs:  # select, ignore and severities follow each file's config, as context does
-        Policy(select=config.select, ignore=config.ignore, severities=config.severities).check_known(
-            ruleset.ids, origin=str(config.path) if config.path else None)
+        Policy.of_config(config, ruleset.ids)
         policies[config.path] = Policy(select=cli_select or config.select, ignore=config.ignore + cli_ignore,
                                        severities=config.severities)
     vanished: list[MsglintError] = []

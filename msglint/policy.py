@@ -24,6 +24,14 @@ class Policy:
     ignore: tuple[str, ...] = ()
     severities: dict[str, str] = field(default_factory=dict)
 
+    @classmethod
+    def of_config(cls, config, known_ids: set[str]) -> "Policy":
+        """The select / ignore / severities of one config, checked against the rules, with errors
+        naming the config file."""
+        policy = cls(select=config.select, ignore=config.ignore, severities=config.severities)
+        policy.check_known(known_ids, origin=str(config.path) if config.path else None)
+        return policy
+
     def check_known(self, known_ids: set[str], origin: str | None = None) -> None:
         """Every selector names a rule or family; an error names where it was written: the config
         file and key (origin), else the command-line option."""

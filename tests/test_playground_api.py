@@ -145,3 +145,14 @@ def test_api_errors_keep_one_shape_for_a_wrong_method_or_path(client):
         response = getattr(client, method)(path)
         assert response.status_code == status
         assert set(response.json()) == {"error"}
+
+
+def test_an_unknown_selector_in_a_config_is_named_by_its_file(ruleset, linter, tmp_path):
+    """The editor and the playground report a config's bad `select` as `check` does: naming the file."""
+    from msglint.errors import MsglintError
+
+    (tmp_path / ".msglint.yaml").write_text("select: [no-such.rule]\n", encoding="utf-8")
+    session = Session(root=str(tmp_path), ruleset=ruleset, linter=linter)
+    with pytest.raises(MsglintError) as raised:
+        session.check_text("Socks, 3 for $10.", path=str(tmp_path / "copy.txt"))
+    assert ".msglint.yaml" in str(raised.value) and "--select" not in str(raised.value)

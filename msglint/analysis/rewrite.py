@@ -404,12 +404,21 @@ def _replaceable(message, original: str, display: str, replacement: str) -> bool
             and html.unescape(original) == display)
 
 
+def non_overlapping_fixes(fixes: Iterable[Fix]) -> list[Fix]:
+    """The fixes in file order, leaving out any that overlaps one before it: what --diff, the HTML
+    report and the editor's "apply all" each apply."""
+    chosen, cursor = [], 0
+    for fix in sorted(fixes, key=lambda x: (x.start, x.end)):
+        if fix.start >= cursor:
+            chosen.append(fix)
+            cursor = fix.end
+    return chosen
+
+
 def apply_fixes(original: str, findings: Iterable[Finding]) -> str:
     """The original with every finding's fix applied; a fix that overlaps an earlier one is left out."""
     out, cursor = [], 0
-    for fix in sorted((f.fix for f in findings if f.fix), key=lambda x: (x.start, x.end)):
-        if fix.start < cursor:
-            continue
+    for fix in non_overlapping_fixes(f.fix for f in findings if f.fix):
         out.append(original[cursor:fix.start] + fix.replacement)
         cursor = fix.end
     out.append(original[cursor:])

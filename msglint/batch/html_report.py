@@ -18,7 +18,7 @@ from .. import __version__
 from ..sources.context import Context
 from ..levels import level_name
 from ..sources.message import message_from_text
-from ..analysis.pyramid import highest_allowed
+from ..analysis.pyramid import ALLOWED_REACH, highest_allowed
 from ..analysis.rewrite import apply_fixes
 from ..errors import MsglintError
 from .job import JobSpec, content_id, key_value, text_value, worker_linter
@@ -164,9 +164,9 @@ def bar_chart(levels: Counter, template_level: int) -> str:
                    f'<text x="{x + bar / 2}" y="{base - h - 4}" text-anchor="middle">{count}</text>'
                    f'<text x="{x + bar / 2}" y="{base + 16}" text-anchor="middle">{label}</text></g>')
     # the line the template's level draws: recipients left of it are overreached
-    lowest_ok = max(template_level - 1, 1)
+    lowest_ok = max(template_level - ALLOWED_REACH, 1)
     x_line = 10 + (lowest_ok - 1) * (bar + gap) - gap / 2
-    if template_level > 2:
+    if template_level > ALLOWED_REACH + 1:
         out.append(f'<line x1="{x_line}" y1="10" x2="{x_line}" y2="{base}" stroke="#1d2330" stroke-dasharray="4 3"/>'
                    f'<text x="{x_line + 4}" y="20">template at L{template_level}</text>')
     out.append(f'<text x="10" y="{height - 4}">recorded level of the recipients</text></svg>')

@@ -35,15 +35,17 @@ def _csv_boolean(text: str) -> bool:
     return text.lower() == "true"
 
 
-OUTPUT_SCHEMA_FIELDS = (("row", "int64"), ("recipient_id", "string"), ("template_id", "string"),
-                        ("recorded_level", "int64"), ("detected_level", "int64"), ("overreach", "bool_"),
-                        ("rules", "rules"))
+# The output's columns, in order, with their Parquet types.
+OUTPUT_FIELDS = (("row", "int64"), ("recipient_id", "string"), ("template_id", "string"),
+                 ("recorded_level", "int64"), ("detected_level", "int64"), ("overreach", "bool_"),
+                 ("rules", "rules"))
+OUTPUT_COLUMNS = [name for name, _ in OUTPUT_FIELDS]
 
 
 def _parquet_schema(pyarrow, columns: list[str]):
     """Fixed types, so a chunk whose levels are all unknown has the same schema as the next."""
     types = {name: pyarrow.list_(pyarrow.string()) if kind == "rules" else getattr(pyarrow, kind)()
-             for name, kind in OUTPUT_SCHEMA_FIELDS}
+             for name, kind in OUTPUT_FIELDS}
     return pyarrow.schema([(name, types[name]) for name in columns])
 
 

@@ -22,7 +22,7 @@ from ..errors import MsglintError
 from ..analysis.findings import Finding, Result
 from ..levels import level_name
 from ..analysis.pyramid import highest_allowed
-from ..analysis.rewrite import advice_of
+from ..analysis.rewrite import advice_of, non_overlapping_fixes
 from .session import Session
 
 SOURCE = "msglint"
@@ -181,21 +181,12 @@ def code_actions(ls: MsglintLanguageServer, params: types.CodeActionParams) -> l
             diagnostics=[d for d in params.context.diagnostics if d.code == finding.rule],
             is_preferred=True,
         ))
-    every = _non_overlapping([f.fix for f in result.findings if f.fix])
+    every = non_overlapping_fixes([f.fix for f in result.findings if f.fix])
     if len(every) > 1:
         actions.append(types.CodeAction(
             title=f"Apply all {len(every)} msglint rewrites in this file", kind=FIX_ALL,
             edit=types.WorkspaceEdit(changes={uri: [_edit(codec, lines, fix) for fix in every]})))
     return actions
-
-
-def _non_overlapping(fixes: list) -> list:
-    chosen, cursor = [], -1
-    for fix in sorted(fixes, key=lambda x: (x.start, x.end)):
-        if fix.start >= cursor:
-            chosen.append(fix)
-            cursor = fix.end
-    return chosen
 
 
 def _action_title(finding: Finding) -> str:

@@ -40,7 +40,6 @@ class Session:
         fmt = format_for(path, input_format) if path != STDIN_PATH or input_format else "text"
         message = message_from_text(text, path=path, input_format=fmt)
         config = config_for_message(path)
+        policy = Policy.of_config(config, self.ruleset.ids)  # a bad selector is reported before the analysis
         result = self.linter.check_one(message, context_for(message, config, context or {}))
-        policy = Policy(select=config.select, ignore=config.ignore, severities=config.severities)
-        policy.check_known(self.ruleset.ids)
         return Checked(policy.apply(result), config)

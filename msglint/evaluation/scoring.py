@@ -154,7 +154,7 @@ def score_groups(linter: Linter, items: list[Labelled], by: str | None) -> tuple
             group.count += 1
             targets.append(group)
         for scores in targets:
-            _tally(scores, item, result)
+            _tally(scores, item, result, keep_errors=scores is total)  # misses are listed once, for the whole
     return total, groups
 
 
@@ -163,7 +163,7 @@ def _results(linter: Linter, items: list[Labelled]):
     return linter.check(pairs)
 
 
-def _tally(scores: Scores, item: Labelled, result: Result) -> None:
+def _tally(scores: Scores, item: Labelled, result: Result, *, keep_errors: bool) -> None:
     got_expressive = is_expressive(result)
     miss: list[str] = []
     if item.expressive is not None:
@@ -181,7 +181,7 @@ def _tally(scores: Scores, item: Labelled, result: Result) -> None:
         scores.confusion[item.level - 1][result.level - 1] += 1
         if item.level != result.level:
             miss.append(f"level {item.level} detected {result.level}")
-    if miss:
+    if miss and keep_errors:
         scores.errors.append({
             "id": item.id,
             "source": item.source,

@@ -183,6 +183,15 @@ class Linter:
         self._keep_parses_with_hits(found, ((text, unit.doc) for text, unit in zip(texts, units) if unit.done == PARSED))
         return found
 
+    def parse(self, texts: list[str]) -> list:
+        """Fully annotated Docs made as the stages make them (the same pipes and stand-ins, lemmas in
+        lower case): for rewrites, which cut constituents from the parse."""
+        from ..ruleset.stages import PARSED, SURFACE
+
+        docs = list(self.nlp.tokenizer.pipe(texts))
+        return self._annotate(texts, docs, self.compiled.stages.pipes_between(SURFACE, PARSED), DEFAULT_BATCH_SIZE,
+                              fresh=True)
+
     def _keep_parses_with_hits(self, found: dict, parsed) -> None:
         """msglint.analysis.rewrite cuts constituents from the parse: units parsed here and with a hit are kept
         until the chunk is done, so they are not parsed again."""

@@ -26,7 +26,7 @@ from .findings import Finding, Fix, Result
 from ..ruleset.hits import Hit
 from .units import split_units
 
-CACHE_KIND = "rewrite-v2"  # bump when a strategy changes: cached plans are keyed by it
+CACHE_KIND = "rewrite-v3"  # bump when a strategy changes: cached plans are keyed by it
 PREVIEW_CHARS = 120
 _ADVICE = re.compile(r"^(?P<advice>.*?)\s*:\s*['\"\u2018\u201c]")
 _READER = {"you", "u", "ya", "yourself"}
@@ -346,7 +346,7 @@ def attach_rewrites(results: list[Result], linter) -> list[Result]:
 def _parse_plans(pending: list[_Pending], linter) -> list[list[Op]]:
     if not pending:
         return []
-    cache = getattr(linter, "cache", None)
+    cache = linter.cache
     plans: dict[tuple[str, str], list[Op]] = {}
     by_kind: dict[str, list[str]] = {}
     for item in pending:
@@ -358,9 +358,9 @@ def _parse_plans(pending: list[_Pending], linter) -> list[list[Op]]:
     missing = [item for item in pending if (item.key, item.unit_text) not in plans]
     if missing:
         # units parsed for their hits moments ago are not parsed again
-        docs = dict(getattr(linter, "parsed_with_hits", {}))
+        docs = dict(linter.parsed_with_hits)
         texts = [text for text in dict.fromkeys(item.unit_text for item in missing) if text not in docs]
-        docs.update(zip(texts, linter.nlp.pipe(texts)))
+        docs.update(zip(texts, linter.parse(texts)))
         fresh: dict[str, dict[str, list[Hit]]] = {}
         for item in missing:
             _, key, rel_start, rel_end = item.key.split(":")

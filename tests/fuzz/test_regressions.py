@@ -322,3 +322,21 @@ def test_regression_file_deleted_mid_run_leaves_a_whole_report(run_cli, tmp_path
     assert [entry["path"] for entry in report["files"]] == [str(first)]
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and str(second) in lines[0] and "changed after msglint checked it" in lines[0]
+
+
+def test_a_repeated_key_is_refused_in_every_yaml_but_merge_keys_still_work():
+    """PyYAML lets a second key replace the first: a config or front matter would lose a setting."""
+    with pytest.raises(yaml.YAMLError) as raised:
+        yamlio.load("fail-on: error\nmodel: x\nfail-on: info\n")
+    assert yamlio.problem(raised.value) == "duplicate key 'fail-on' (first on line 1)"
+    assert yamlio.load("base: &b {x: 1}\nuse:\n  <<: *b\n  x: 2\n") == {"base": {"x": 1}, "use": {"x": 2}}
+
+
+def test_a_config_with_a_repeated_key_stops_the_run_naming_it(run_cli, tmp_path, monkeypatch):
+    (tmp_path / ".msglint.yaml").write_text("fail-on: error\nfail-on: info\n", encoding="utf-8")
+    (tmp_path / "copy.txt").write_text("Socks, 3 for $10.\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    result = run_cli("check", "--no-cache", "copy.txt")
+    assert result.exit_code == 2
+    assert ".msglint.yaml" in result.stderr and "duplicate key 'fail-on'" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import jsonschema
@@ -13,6 +14,8 @@ from .conftest import REPO
 HASKELL = REPO / "examples" / "haskell-subject-lines.txt"
 PLAIN = REPO / "examples" / "plain-offers.txt"
 SCHEMA = json.loads((REPO / "msglint" / "schemas" / "report-v1.json").read_text())
+# Output as users get it in a file or a pipe: block-buffered, so a skipped flush would lose the tail.
+BUFFERED = {name: value for name, value in os.environ.items() if name != "PYTHONUNBUFFERED"}
 
 
 def findings_of(run, *args, stdin=None):
@@ -369,3 +372,39 @@ def test_excerpt_trimming_keeps_inner_punctuation_quotes_and_brackets():
     assert excerpt_of("(just for you)") == "(just for you)"
     assert excerpt_of("?!") == "?!"
     assert excerpt_of("We miss\n you\u2026") == "We miss you"
+
+
+def test_console_entry_writes_everything_and_keeps_the_exit_code(run_cli, tmp_path):
+    """`msglint` skips the interpreter's teardown at exit: nothing it printed may be lost."""
+    import subprocess
+    import sys
+
+    in_process = run_cli("check", "--format", "json", str(REPO / "examples"))
+    saved = tmp_path / "report.json"
+    with saved.open("wb") as handle:
+        run = subprocess.run([sys.executable, "-m", "msglint", "check", "--format", "json", str(REPO / "examples")],
+                             stdout=handle, stderr=subprocess.PIPE, cwd=tmp_path, env=BUFFERED)
+    assert run.returncode == in_process.exit_code == 1
+    assert saved.read_text(encoding="utf-8") == in_process.stdout
+
+
+def test_console_entry_runs_exit_handlers_registered_while_checking(tmp_path):
+    import subprocess
+    import sys
+
+    marker = tmp_path / "handler-ran"
+    script = (
+        "import atexit, sys\n"
+        "import msglint.cli as cli\n"
+        "def command():\n"
+        f"    atexit.register(lambda: open({str(marker)!r}, 'w').write('ran'))\n"
+        "    for _ in range(50_001):\n"
+        "        sys.stdout.write('xxxx')  # small writes: the last of them wait in the buffer\n"
+        "    return 3\n"
+        "cli.main = command\n"
+        "cli.run()\n"
+    )
+    run = subprocess.run([sys.executable, "-c", script], capture_output=True, env=BUFFERED)
+    assert run.returncode == 3
+    assert len(run.stdout) == 200_004
+    assert marker.read_text() == "ran"

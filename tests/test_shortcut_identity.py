@@ -125,7 +125,7 @@ def test_token_patterns_are_planned_when_a_unit_first_holds_their_words(ruleset,
     assert len(compiled._planned) < len(compiled._plans) / 4  # at most the patterns that name no word
     unit = compiled.start(nlp.tokenizer("Relax this weekend."))
     planned = len(compiled._planned)
-    assert planned > 0 and any(rule == "level.feeling-at-ease" for rule, _, _ in unit.candidates)
+    assert planned > 0 and any(rule == "level.feeling-at-ease" for rule, _, _, _ in unit.candidates)
     compiled.start(nlp.tokenizer("Relax this weekend."))
     assert len(compiled._planned) == planned
     compiled.rule_stages()

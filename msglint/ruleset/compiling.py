@@ -43,23 +43,37 @@ ODD_CASE = "\x00"  # marks, in a unit's words, a word in neither lower case nor 
 
 
 class _MatcherSet:
-    def __init__(self, vocab):
+    """The matchers of one slot, each made when a pattern of its kind is first added (most slots
+    hold one kind: a set per token pattern costs one matcher, not five)."""
+
+    _MAKERS = {
         # Token patterns are validated once as written (CompiledRules._validate): the copies made
         # from them here (their surface forms) need not be validated again.
-        self.tokens = Matcher(vocab, validate=False)
-        self.lower = PhraseMatcher(vocab, attr="LOWER")
-        self.orth = PhraseMatcher(vocab, attr="ORTH")
-        self.lemma = PhraseMatcher(vocab, attr="LEMMA")
-        self.dependency = DependencyMatcher(vocab, validate=True)
-        self.used: set[str] = set()
+        "tokens": lambda vocab: Matcher(vocab, validate=False),
+        "lower": lambda vocab: PhraseMatcher(vocab, attr="LOWER"),
+        "orth": lambda vocab: PhraseMatcher(vocab, attr="ORTH"),
+        "lemma": lambda vocab: PhraseMatcher(vocab, attr="LEMMA"),
+        "dependency": lambda vocab: DependencyMatcher(vocab, validate=True),
+    }
+
+    def __init__(self, vocab):
+        self._vocab = vocab
+        self.matchers: dict[str, object] = {}
+
+    def __getattr__(self, name: str):
+        if name not in self._MAKERS:
+            raise AttributeError(name)
+        matcher = self.matchers[name] = self._MAKERS[name](self._vocab)
+        setattr(self, name, matcher)
+        return matcher
 
     def __call__(self, doc, strings) -> list[tuple[str, int, int]]:
         out = []
-        for name in ("tokens", "lower", "orth", "lemma"):
-            if name in self.used:
-                out.extend((strings[key], start, end) for key, start, end in getattr(self, name)(doc))
-        if "dependency" in self.used:
-            out.extend((strings[key], min(ids), max(ids) + 1) for key, ids in self.dependency(doc))
+        for name, matcher in self.matchers.items():
+            if name == "dependency":
+                out.extend((strings[key], min(ids), max(ids) + 1) for key, ids in matcher(doc))
+            else:
+                out.extend((strings[key], start, end) for key, start, end in matcher(doc))
         return out
 
 
@@ -105,7 +119,10 @@ class CompiledRules:
         self._lemma_forms = LemmaForms(nlp)
         self._lemma_stage = self.stages.attr_stage("LEMMA")
         self._lexical = _MatcherSet(nlp.vocab)
-        self._sets: dict[tuple[str, int], _MatcherSet] = {}
+        self._lexical_slots: list[_MatcherSet] = []
+        self._lexical_anchors = AnchorIndex()
+        self._sets: dict[tuple[str, int, int], _MatcherSet] = {}  # (rule, stage, slot)
+        self._slots = 0
         self._reference: dict[str, _MatcherSet] = {}
         self.variants: dict[str, list[Variant]] = defaultdict(list)
         stop_words = nlp.Defaults.stop_words
@@ -131,12 +148,26 @@ class CompiledRules:
         they need more than the surface)."""
         for variant in variants:
             if variant.shortcut:
-                self._add(self._set(variant.rule, variant.stage), variant)
-                owner = (variant.rule, variant.stage, variant.role)
+                slot = self._slot(variant)
+                self._add(self._set(variant.rule, variant.stage, slot), variant)
+                owner = (variant.rule, variant.stage, variant.role, slot)
                 if variant.relaxed is not None:
-                    owner = self.gates.add(variant.rule, variant.stage, variant.role, variant.relaxed, variant.unsure)
+                    owner = self.gates.add(owner, variant.relaxed, variant.unsure)
                 self.anchors.add(variant.requirements, owner)
             variant.requirements = []  # only the index needs them
+
+    def _slot(self, variant: Variant) -> int:
+        """Which matcher set of its rule and stage a variant joins: a token pattern that names its
+        words gets one of its own, run only on units that hold them (each pattern in spaCy's Matcher
+        costs a test per token, whether the unit could match it or not: a rule of thirty patterns
+        cost 200 us a unit, where two patterns its words allow cost 30); phrases, which the
+        PhraseMatcher finds in one pass whatever their number, and patterns that name no word share
+        slot 0."""
+        token_kind = variant.kind == "tokens" or (variant.kind == "surface-lemmas" and not self._as_phrases(variant.payload))
+        if token_kind and variant.requirements:
+            self._slots += 1
+            return self._slots
+        return 0
 
     def _defer(self, rule: Rule, role: str, where: str, kind: str, pattern: list[dict]) -> None:
         """Check a token pattern now; plan it once a unit holds the words it requires."""
@@ -193,8 +224,18 @@ class CompiledRules:
         return variants
 
     def _add_lexical(self, rule: Rule, key: str, where: str, kind: str, payload) -> None:
+        """A paragraph pattern: a token pattern that names its words in a set of its own, run only on
+        paragraphs that hold them (as per unit: msglint.ruleset.compiling._slot); the rest together."""
         self.paragraph_rules.add(rule.id)
-        self._add(self._lexical, Variant(rule.id, key.split("|", 1)[1], kind, payload, SURFACE, [], where))
+        variant = Variant(rule.id, key.split("|", 1)[1], kind, payload, SURFACE, [], where)
+        requirements = required_sets(payload, self._lemma_forms) if kind == "tokens" else []
+        if requirements:
+            matchers = _MatcherSet(self._vocab)
+            self._lexical_anchors.add(requirements, len(self._lexical_slots))
+            self._lexical_slots.append(matchers)
+        else:
+            matchers = self._lexical
+        self._add(matchers, variant)
 
     def _plan_tokens(self, rule: Rule, role: str, where: str, kind: str, lowered: list[dict],
                      requirements: list[set[str]]) -> list[Variant]:
@@ -271,10 +312,10 @@ class CompiledRules:
             unsure |= split[1]
         return out, unsure
 
-    def _set(self, rule_id: str, stage: int) -> _MatcherSet:
-        found = self._sets.get((rule_id, stage))
+    def _set(self, rule_id: str, stage: int, slot: int) -> _MatcherSet:
+        found = self._sets.get((rule_id, stage, slot))
         if found is None:
-            found = self._sets[(rule_id, stage)] = _MatcherSet(self._vocab)
+            found = self._sets[(rule_id, stage, slot)] = _MatcherSet(self._vocab)
         return found
 
     def _add(self, matchers: _MatcherSet, variant: Variant) -> None:
@@ -285,32 +326,31 @@ class CompiledRules:
                 # the same set; a pattern per word would cost a matcher state per word at every token
                 # (measured: 64 one-word patterns 76 us a sentence, one set of 64 words 12 us).
                 matchers.tokens.add(key, [variant.payload])
-                matchers.used.add("tokens")
             elif variant.kind == "phrases":
                 matchers.lower.add(key, variant.payload)
-                matchers.used.add("lower")
             elif variant.kind == "lemmas":
                 words = [spec["LEMMA"] for spec in variant.payload]
                 matchers.lemma.add(key, [Doc(self._vocab, words=words, lemmas=words)])
-                matchers.used.add("lemma")
             elif variant.kind == "surface-lemmas":
                 self._add_surface_lemmas(matchers, key, variant.payload)
             else:
                 matchers.dependency.add(key, [variant.payload])
-                matchers.used.add("dependency")
         except (ValueError, KeyError) as exc:
             raise self._error(self._by_id[variant.rule], variant.where.split("[")[0], exc) from None
 
     def _add_surface_lemmas(self, matchers: _MatcherSet, key: str, pattern: list[dict]) -> None:
-        choices = [[spec["ORTH"]] if isinstance(spec["ORTH"], str) else spec["ORTH"]["IN"] for spec in pattern]
-        if 0 < math.prod(len(c) for c in choices) <= _MAX_PHRASE_VARIANTS:
+        choices = _orth_choices(pattern)
+        if self._as_phrases(pattern):
             docs = [Doc(self._vocab, words=list(words)) for words in itertools.product(*choices)]
             matchers.orth.add(key, docs)
-            matchers.used.add("orth")
         elif all(choices):
             matchers.tokens.add(key, [pattern])
-            matchers.used.add("tokens")
         # a word without sure forms: this sequence is left to the stage its lemmas need
+
+    @staticmethod
+    def _as_phrases(pattern: list[dict]) -> bool:
+        """A lemma sequence's surface forms are matched as phrases when they are few enough."""
+        return 0 < math.prod(len(c) for c in _orth_choices(pattern)) <= _MAX_PHRASE_VARIANTS
 
     def _validate(self, rule: Rule, where: str, pattern: list[dict]) -> None:
         """spaCy's own check of a token pattern as written, once (the matchers skip it for the copies)."""
@@ -336,7 +376,8 @@ class CompiledRules:
 
     def block_hits(self, doc) -> list[Hit]:
         """Paragraph matches, tokenized only."""
-        return self._finish(doc, self._raw(doc, [self._lexical]))
+        slots = self._lexical_anchors.candidates(unit_words(doc)) if self._lexical_slots else ()
+        return self._finish(doc, self._raw(doc, [self._lexical, *(self._lexical_slots[n] for n in sorted(slots))]))
 
     def start(self, doc) -> Unit:
         """A tokenized unit with its surface patterns matched."""
@@ -355,16 +396,16 @@ class CompiledRules:
     def advance(self, unit: Unit, done: int) -> None:
         """Record that the unit now has the annotations of stage `done`, and run what that allows."""
         unit.done = done
-        due = {(rule, stage) for rule, stage, _ in unit.candidates if stage <= done} - unit.ran
-        for rule, stage in due:
-            for key, start, end in self._sets[(rule, stage)](unit.doc, self._strings):
+        due = {(rule, stage, slot) for rule, stage, _, slot in unit.candidates if stage <= done} - unit.ran
+        for slot in due:
+            for key, start, end in self._sets[slot](unit.doc, self._strings):
                 unit.raw[key].add((start, end))
         unit.ran |= due
 
     def required_stage(self, unit: Unit) -> int:
         """How far the unit must go: the stage of every pattern it may still match, and of the
         exceptions of any rule it matches; the parse when sentence boundaries would decide a result."""
-        pending = [(rule, stage, role) for rule, stage, role in unit.candidates if stage > unit.done]
+        pending = [(rule, stage, role) for rule, stage, role, _ in unit.candidates if stage > unit.done]
         matching = {key[: -len("|match")] for key, spans in unit.raw.items() if spans and key.endswith("|match")}
         matching |= {rule for rule, _, role in pending if role == "match"}
         need = unit.done
@@ -421,6 +462,10 @@ class CompiledRules:
                 continue
             hits.append(_to_characters(doc, self._by_id[rule_id], start, end))
         return hits
+
+
+def _orth_choices(pattern: list[dict]) -> list[list[str]]:
+    return [[spec["ORTH"]] if isinstance(spec["ORTH"], str) else spec["ORTH"]["IN"] for spec in pattern]
 
 
 def _matches_per_unit(rule: Rule) -> bool:

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import itertools
 import math
-from collections import defaultdict
 from dataclasses import dataclass
 
 from spacy.matcher import Matcher
@@ -67,48 +66,36 @@ def _alternatives(spec: dict, lemma_forms: LemmaForms, surface_attrs: frozenset)
 
 @dataclass(frozen=True)
 class _Gate:
-    rule: str
-    stage: int
-    role: str
+    owner: tuple  # (rule, stage, role, slot): the candidate the gate lets through
+    matcher: Matcher
     unsure: tuple[frozenset, frozenset] | None  # (sure forms, unsure forms); None: any match opens it
 
 
 class Gates:
-    """Per rule and stage, one Matcher of relaxed patterns, run only on units the anchors let through."""
+    """One Matcher of relaxed patterns per gated pattern, run only on units the anchors let through
+    (one per rule would test every pattern of the rule at every token of those units)."""
 
     def __init__(self, vocab):
         self._vocab = vocab
-        self._matchers: dict[tuple[str, int], Matcher] = {}
         self._gates: list[_Gate] = []
 
-    def add(self, rule: str, stage: int, role: str, relaxed: list[list[dict]],
-            unsure: tuple[frozenset, frozenset] | None) -> int:
+    def add(self, owner: tuple, relaxed: list[list[dict]], unsure: tuple[frozenset, frozenset] | None) -> int:
         """Register relaxed patterns; the returned number is the gate's owner in the anchor index."""
-        number = len(self._gates)
-        self._gates.append(_Gate(rule, stage, role, unsure))
-        matcher = self._matchers.get((rule, stage))
-        if matcher is None:
-            matcher = self._matchers[(rule, stage)] = Matcher(self._vocab, validate=False)
-        matcher.add(str(number), relaxed)
-        return number
+        matcher = Matcher(self._vocab, validate=False)
+        matcher.add("gate", relaxed)
+        self._gates.append(_Gate(owner, matcher, unsure))
+        return len(self._gates) - 1
 
-    def open(self, doc, numbers: set[int], already: set) -> set[tuple[str, int, str]]:
-        """The (rule, stage, role) of the gates among `numbers` that the unit opens, skipping those
-        already candidates by another pattern."""
-        wanted: dict[tuple[str, int], set[int]] = defaultdict(set)
-        for number in numbers:
+    def open(self, doc, numbers: set[int], already: set) -> set[tuple]:
+        """The owners of the gates among `numbers` that the unit opens, skipping those already
+        candidates by another pattern."""
+        opened: set[tuple] = set()
+        for number in sorted(numbers):
             gate = self._gates[number]
-            if (gate.rule, gate.stage, gate.role) not in already:
-                wanted[(gate.rule, gate.stage)].add(number)
-        opened: set[tuple[str, int, str]] = set()
-        strings = self._vocab.strings
-        for key, among in wanted.items():
-            for match_id, start, end in self._matchers[key](doc):
-                number = int(strings[match_id])
-                gate = self._gates[number]
-                if number in among and (gate.rule, gate.stage, gate.role) not in opened and \
-                        _holds_unsure_form(doc, start, end, gate.unsure):
-                    opened.add((gate.rule, gate.stage, gate.role))
+            if gate.owner in already or gate.owner in opened:
+                continue
+            if any(_holds_unsure_form(doc, start, end, gate.unsure) for _, start, end in gate.matcher(doc)):
+                opened.add(gate.owner)
         return opened
 
 

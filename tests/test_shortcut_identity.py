@@ -90,6 +90,13 @@ def test_units_go_only_as_far_as_their_patterns_need(ruleset, nlp):
     # its words stand in its order (msglint.ruleset.gates): the words alone no longer send the unit on
     assert stage_reached(linter, "Parcels to your door by express.") == "surface"
     assert stage_reached(linter, "Express yourself in linen.") == "parsed"
+    # a unit bound for the parse is tagged first, and stops there when no pattern it was bound for can
+    # match on its tags (msglint.ruleset.tag_gates): "Hello" + a proper noun needs NNP/NNPS after it;
+    # a passive "gift" needs the tag VBN
+    assert stage_reached(linter, "Hello, the shop opens at nine.") == "tagged"
+    assert stage_reached(linter, "Hi Priya, the shop opens at nine.") == "parsed"
+    assert stage_reached(linter, "A nice gift for you!") == "tagged"
+    assert stage_reached(linter, "You have been given a gift.") == "parsed"
 
 
 def test_every_gate_matches_wherever_its_pattern_does(ruleset, nlp, texts):
@@ -117,6 +124,46 @@ def test_every_gate_matches_wherever_its_pattern_does(ruleset, nlp, texts):
             assert (key, start, end) in opened, (doc.text, gated[int(nlp.vocab.strings[key])].where)
             checked += 1
     assert checked > 100
+
+
+def test_every_tag_gate_stays_open_wherever_its_pattern_matches(ruleset, nlp, texts):
+    """A tag gate is sound only if, on the unit as the tagger leaves it, it is open wherever the
+    pattern matches the parsed unit: checked for every pattern that needs the parse over every unit
+    of the test texts (tagged by the pipes before the parse, as the stages run them)."""
+    from spacy.matcher import DependencyMatcher, Matcher
+
+    from msglint.analysis.units import split_units
+    from msglint.ruleset.compiling import lowercase_capitalized_lemmas
+    from msglint.ruleset.gates import holds_unsure_form
+
+    compiled = Linter(ruleset, nlp=nlp).compiled
+    compiled.plan_all()
+    tag_gates = compiled.tag_gates
+    owners = {(variant.rule, variant.stage, variant.role, slot): variant
+              for (rule, stage, slot), _ in compiled._sets.items() if stage == PARSED
+              for variant in [compiled.slot_variants[(rule, stage, slot)]]}
+    assert len(owners) > 50
+    strict = {}
+    for owner, variant in owners.items():
+        if variant.kind == "dependency":
+            strict[owner] = DependencyMatcher(nlp.vocab)
+        else:
+            strict[owner] = Matcher(nlp.vocab)
+        strict[owner].add("strict", [variant.payload])
+    before_parse = [name for name in nlp.pipe_names if name not in compiled.stages.tagged_pipes]
+    units = sorted({t[s:e] for t in texts[:3000] for s, e in split_units(t)})
+    checked = shut = 0
+    for doc, tagged in zip(nlp.pipe(units), nlp.pipe(units, disable=before_parse)):
+        lowercase_capitalized_lemmas(doc)
+        for owner, matcher in strict.items():
+            closed = tag_gates.shut(tagged, owner)
+            unsure = owners[owner].unsure  # spans of sure forms only are matched on the surface instead
+            found = matcher(doc)
+            if found and (unsure is None or any(holds_unsure_form(doc, start, end, unsure) for _, start, end in found)):
+                assert not closed, (doc.text, owner)
+                checked += 1
+            shut += closed
+    assert checked > 100 and shut > checked  # sound, and not vacuous: most gates stay shut on most units
 
 
 def test_token_patterns_are_planned_when_a_unit_first_holds_their_words(ruleset, nlp):
@@ -265,3 +312,4 @@ def test_rules_stages_lists_each_rule_with_its_stage(run_cli, ruleset):
     row = next(line for line in lines if line.startswith("style.false-co-creation"))
     assert row.split()[1:] == ["surface", "+", "parsed"]  # its phrases, and its dependency patterns
     assert any("match.dependency[0]" in line and "a dependency pattern" in line for line in lines)
+    assert any("tagged first" in line and "tag gate" in line for line in lines[:8])

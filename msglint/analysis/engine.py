@@ -163,9 +163,12 @@ class Linter:
             self._keep_parses_with_hits(found, zip(texts, parsed))
             return found
         units = [compiled.start(doc) for doc in docs]
+        # A unit bound for the parse is tagged first, where tag gates can spare it the rest.
+        tag_first = compiled.tag_gates is not None
         for stage in (TAGGED, PARSED):
             due = [(text, unit) for text, unit in zip(texts, units)
-                   if unit.done < stage and compiled.required_stage(unit) == stage]
+                   if unit.done < stage and (compiled.required_stage(unit) == stage or
+                                             (tag_first and stage == TAGGED and compiled.required_stage(unit) > stage))]
             for done in sorted({unit.done for _, unit in due}):
                 group = [(text, unit) for text, unit in due if unit.done == done]
                 pipes = compiled.stages.pipes_between(done, stage)
@@ -174,6 +177,8 @@ class Linter:
                 for (_, unit), doc in zip(group, annotated):
                     unit.doc = doc
                     compiled.advance(unit, stage)
+                    if stage == TAGGED:
+                        compiled.close_by_tags(unit)
         for unit in units:
             self.stage_counts[STAGE_NAMES[unit.done]] += 1
             self.stage_tokens[STAGE_NAMES[unit.done]] += len(unit.doc)

@@ -35,6 +35,7 @@ from .hits import Hit
 from ..sources.message import normalize
 from .loading import MatchSpec, Rule
 from .stages import PARSED, STAGE_NAMES, SURFACE, PipelineStages
+from .tag_gates import TagGates, TaggedView
 
 ROLES = {"match": "match", "except": "exceptions", "except-sentence": "sentence_exceptions"}
 # A lemma sequence whose surface forms multiply past this is matched token by token instead.
@@ -123,11 +124,14 @@ class CompiledRules:
         self._lexical_anchors = AnchorIndex()
         self._sets: dict[tuple[str, int, int], _MatcherSet] = {}  # (rule, stage, slot)
         self._slots = 0
+        self.slot_variants: dict[tuple[str, int, int], Variant] = {}
         self._reference: dict[str, _MatcherSet] = {}
         self.variants: dict[str, list[Variant]] = defaultdict(list)
         stop_words = nlp.Defaults.stop_words
         self.anchors = AnchorIndex(is_common=stop_words.__contains__)
         self.gates = Gates(nlp.vocab)
+        view = TaggedView.of(nlp, self.stages, self._lemma_forms)
+        self.tag_gates = TagGates(nlp.vocab, view) if view is not None else None
         # Token patterns are planned (stages, surface forms, gates) when a unit first holds their
         # words: the plan turns the lemmatizer's tables around for every class word, which a run over
         # one short file should not pay for every rule.
@@ -150,7 +154,13 @@ class CompiledRules:
             if variant.shortcut:
                 slot = self._slot(variant)
                 self._add(self._set(variant.rule, variant.stage, slot), variant)
+                self.slot_variants[(variant.rule, variant.stage, slot)] = variant  # one per slot but slot 0
                 owner = (variant.rule, variant.stage, variant.role, slot)
+                if variant.stage == PARSED and self.tag_gates is not None:
+                    if variant.kind == "dependency":
+                        self.tag_gates.add_nodes(owner, [node.get("RIGHT_ATTRS", {}) for node in variant.payload])
+                    elif variant.kind in ("tokens", "lemmas"):
+                        self.tag_gates.add_tokens(owner, variant.payload, variant.unsure)
                 if variant.relaxed is not None:
                     owner = self.gates.add(owner, variant.relaxed, variant.unsure)
                 self.anchors.add(variant.requirements, owner)
@@ -162,9 +172,10 @@ class CompiledRules:
         costs a test per token, whether the unit could match it or not: a rule of thirty patterns
         cost 200 us a unit, where two patterns its words allow cost 30); phrases, which the
         PhraseMatcher finds in one pass whatever their number, and patterns that name no word share
-        slot 0."""
+        slot 0. A pattern that needs the parse has a slot of its own too, so that its tag gate
+        (msglint.ruleset.tag_gates) can drop it alone."""
         token_kind = variant.kind == "tokens" or (variant.kind == "surface-lemmas" and not self._as_phrases(variant.payload))
-        if token_kind and variant.requirements:
+        if (token_kind and variant.requirements) or (variant.stage == PARSED and self.tag_gates is not None):
             self._slots += 1
             return self._slots
         return 0
@@ -401,6 +412,12 @@ class CompiledRules:
             for key, start, end in self._sets[slot](unit.doc, self._strings):
                 unit.raw[key].add((start, end))
         unit.ran |= due
+
+    def close_by_tags(self, unit: Unit) -> None:
+        """Drop the parse-stage candidates whose tag gate the tagged unit leaves shut."""
+        if self.tag_gates is not None:
+            unit.candidates -= {owner for owner in unit.candidates
+                                if owner[1] == PARSED and self.tag_gates.shut(unit.doc, owner)}
 
     def required_stage(self, unit: Unit) -> int:
         """How far the unit must go: the stage of every pattern it may still match, and of the

@@ -94,12 +94,12 @@ class Gates:
             gate = self._gates[number]
             if gate.owner in already or gate.owner in opened:
                 continue
-            if any(_holds_unsure_form(doc, start, end, gate.unsure) for _, start, end in gate.matcher(doc)):
+            if any(holds_unsure_form(doc, start, end, gate.unsure) for _, start, end in gate.matcher(doc)):
                 opened.add(gate.owner)
         return opened
 
 
-def _holds_unsure_form(doc, start: int, end: int, unsure: tuple[frozenset, frozenset] | None) -> bool:
+def holds_unsure_form(doc, start: int, end: int, unsure: tuple[frozenset, frozenset] | None) -> bool:
     if unsure is None:
         return True
     sure_forms, unsure_forms = unsure

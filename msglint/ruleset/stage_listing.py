@@ -16,6 +16,8 @@ def stage_listing(compiled, pipeline_name: str) -> str:
         f"  parsed:  {', '.join(stages.parsed_pipes)}",
         "  a pattern past the surface is tried only where its words stand in its order (a gate); "
         "units go no further than their open gates need",
+        *(["  a unit bound for the parse is tagged first, and parsed only if a pattern it was bound for "
+            "can still match on its tags (a tag gate)"] if compiled.tag_gates is not None else []),
         "",
     ]
     by_rule = compiled.rule_stages()

@@ -26,7 +26,7 @@ _PARSER_WRITES = frozenset({"DEP", "HEAD", "SENT_START", "IS_SENT_START"})
 _EVERYTHING = frozenset({"*"})
 
 
-def _reads_and_writes(pipe) -> tuple[frozenset, frozenset]:
+def pipe_effects(pipe) -> tuple[frozenset, frozenset]:
     """Token attributes a pipe reads and writes; unknown pipes are taken to read and write anything."""
     from spacy.pipeline import AttributeRuler, DependencyParser, Lemmatizer, Morphologizer, Tagger, Tok2Vec
 
@@ -61,7 +61,7 @@ class PipelineStages:
     @classmethod
     def of(cls, nlp) -> "PipelineStages":
         names = list(nlp.pipe_names)
-        effects = {name: _reads_and_writes(pipe) for name, pipe in nlp.pipeline}
+        effects = {name: pipe_effects(pipe) for name, pipe in nlp.pipeline}
         dependent: list[str] = []
         tainted: set[str] = set()
         why: dict[str, str] = {}

@@ -34,18 +34,19 @@ def literal_values(value) -> list[str] | None:
     return None
 
 
-def _may_match_form(spec: dict, form: str) -> bool:
-    """Whether a token spec of the attribute_ruler could match a token of this (lower-case) text."""
+def _form_test(spec: dict):
+    """A test of whether a token spec of the attribute_ruler could match a token of a (lower-case)
+    text, made once per spec (an expression compiled once, not looked up per form)."""
     for attr in LITERAL_ATTRS:
         value = spec.get(attr)
         if value is None:
             continue
         literals = literal_values(value)
         if literals is not None:
-            return form in {v.lower() for v in literals}
+            return frozenset(v.lower() for v in literals).__contains__
         if isinstance(value, dict) and isinstance(value.get("REGEX"), str):
-            return re.search(value["REGEX"], form, flags=re.IGNORECASE) is not None
-    return True
+            return re.compile(value["REGEX"], flags=re.IGNORECASE).search
+    return lambda form: True
 
 
 class LemmaForms:
@@ -98,6 +99,7 @@ class LemmaForms:
                         self._irregular.setdefault(lemma, set()).update(f.lower() for f in forms)
                         for form in forms:
                             self._ruler_lemmas.setdefault(form.lower(), set()).add(lemma)
+        self._open_tests = [(_form_test(spec), lemma) for spec, lemma in self.open_specs]
         self._possible: dict[str, frozenset] = {}
         self._forms: dict[str, frozenset] = {}
 
@@ -128,7 +130,7 @@ class LemmaForms:
             lemmas = {form}  # a base form, a proper noun, a part of speech without tables
             lemmas.update(self._rule_lemma(form, pos) for pos in self._tables)
             lemmas.update(self._ruler_lemmas.get(form, ()))
-            lemmas.update(lemma for spec, lemma in self.open_specs if _may_match_form(spec, form))
+            lemmas.update(lemma for test, lemma in self._open_tests if test(form))
             found = self._possible[form] = frozenset(lemmas)
         return found
 
@@ -201,6 +203,7 @@ class AnchorIndex:
         self._by_word: dict[str, list[int]] = {}
         self._rest: list[list[set[str]]] = []
         self._owner: list = []
+        self._triggers: dict = {}  # owner -> (pattern, the words that trigger its check)
         self.unanchored: set = set()  # owners with a pattern that names no word: always candidates
 
     def add(self, requirements: list[set[str]], owner) -> None:
@@ -214,8 +217,18 @@ class AnchorIndex:
         pattern = len(self._owner)
         self._owner.append(owner)
         self._rest.append([words for i, words in enumerate(requirements) if i != trigger])
+        self._triggers.setdefault(owner, []).append((pattern, requirements[trigger]))
         for word in requirements[trigger]:
             self._by_word.setdefault(word, []).append(pattern)
+
+    def forget(self, owner) -> None:
+        """Stop offering `owner` (its patterns are no longer looked for: planned ones, say)."""
+        for pattern, words in self._triggers.pop(owner, ()):
+            for word in words:
+                listed = self._by_word[word]
+                listed.remove(pattern)
+                if not listed:
+                    del self._by_word[word]
 
     def candidates(self, words: set[str]) -> set:
         """The owners with at least one pattern whose required words are all present."""

@@ -195,6 +195,7 @@ class CompiledRules:
     def _plan(self, number: int) -> None:
         if number not in self._planned:
             self._planned.add(number)
+            self._unplanned.forget(number)  # each unit asks the index: keep it to what is left
             self._install(self._plan_tokens(*self._plans[number]))
 
     def plan_all(self) -> None:
@@ -393,7 +394,7 @@ class CompiledRules:
     def start(self, doc) -> Unit:
         """A tokenized unit with its surface patterns matched."""
         words = unit_words(doc)
-        for number in self._unplanned.candidates(words) - self._planned:
+        for number in self._unplanned.candidates(words):
             self._plan(number)
         owners = self.anchors.candidates(words)
         gates = {owner for owner in owners if isinstance(owner, int)}

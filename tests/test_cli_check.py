@@ -388,7 +388,7 @@ def test_console_entry_writes_everything_and_keeps_the_exit_code(run_cli, tmp_pa
     assert saved.read_text(encoding="utf-8") == in_process.stdout
 
 
-def test_console_entry_runs_exit_handlers_registered_while_checking(tmp_path):
+def test_console_entry_runs_every_exit_handler_and_flushes_after_them(tmp_path):
     import subprocess
     import sys
 
@@ -396,8 +396,9 @@ def test_console_entry_runs_exit_handlers_registered_while_checking(tmp_path):
     script = (
         "import atexit, sys\n"
         "import msglint.cli as cli\n"
+        f"atexit.register(lambda: open({str(marker)!r}, 'a').write('before '))\n"
         "def command():\n"
-        f"    atexit.register(lambda: open({str(marker)!r}, 'w').write('ran'))\n"
+        f"    atexit.register(lambda: open({str(marker)!r}, 'a').write('during '))\n"
         "    for _ in range(50_001):\n"
         "        sys.stdout.write('xxxx')  # small writes: the last of them wait in the buffer\n"
         "    return 3\n"
@@ -407,4 +408,16 @@ def test_console_entry_runs_exit_handlers_registered_while_checking(tmp_path):
     run = subprocess.run([sys.executable, "-c", script], capture_output=True, env=BUFFERED)
     assert run.returncode == 3
     assert len(run.stdout) == 200_004
-    assert marker.read_text() == "ran"
+    assert marker.read_text() == "during before "  # last registered first, as at any exit
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+def test_output_that_cannot_be_written_is_one_error_line_and_exit_2():
+    import subprocess
+    import sys
+
+    with open("/dev/full", "wb") as full:
+        run = subprocess.run([sys.executable, "-m", "msglint", "check", str(REPO / "examples")],
+                             stdout=full, stderr=subprocess.PIPE, env=BUFFERED)
+    assert run.returncode == 2
+    assert run.stderr.decode().splitlines() == ["msglint: error: cannot write the output (No space left on device)"]

@@ -313,3 +313,31 @@ def test_rules_stages_lists_each_rule_with_its_stage(run_cli, ruleset):
     assert row.split()[1:] == ["surface", "+", "parsed"]  # its phrases, and its dependency patterns
     assert any("match.dependency[0]" in line and "a dependency pattern" in line for line in lines)
     assert any("tagged first" in line and "tag gate" in line for line in lines[:8])
+
+
+def test_a_repeated_token_with_several_relaxed_forms_becomes_any_token(ruleset, nlp):
+    """A "*" run may mix tokens of different alternatives ("just" by its tag, "but" by the ruler's
+    own test of the word): split into one pattern per alternative, no pattern would cover it."""
+    from msglint.ruleset.gates import repeats
+
+    compiled = Linter(ruleset, nlp=nlp).compiled
+    view = compiled.tag_gates.view
+    pattern = [{"LEMMA": "enjoy"}, {"POS": {"IN": ["DET", "ADJ", "ADV"]}, "OP": "*"}, {"LIKE_NUM": True}]
+    assert len(view.token(pattern[1])) > 1
+    relaxed = view.pattern(pattern)
+    assert [p[1] for p in relaxed] == [{"OP": "*"}] * len(relaxed)
+    # one alternative, or a token that does not repeat, keeps its test
+    assert view.pattern([{"POS": "PROPN", "OP": "+"}]) == [[{"TAG": {"IN": ["NNP", "NNPS"]}, "OP": "+"}]]
+    assert [repeats(op) for op in ("+", "*", "?", "!", "{2}", "{1}", "{0,3}", "{,1}", "{2,}", None)] == \
+        [True, True, False, False, True, False, True, False, True, False]
+
+
+def test_anchors_skip_tokens_that_may_be_absent_or_are_named_by_their_norm(nlp):
+    from msglint.ruleset.anchors import LemmaForms, token_anchor
+
+    forms = LemmaForms(nlp)
+    assert token_anchor({"LOWER": "now"}, forms) == {"now"}
+    for op in ("?", "*", "{0,2}", "{,1}"):
+        assert token_anchor({"LOWER": "now", "OP": op}, forms) is None
+    assert token_anchor({"LOWER": "now", "OP": "{2}"}, forms) == {"now"}
+    assert token_anchor({"NORM": "you"}, forms) is None  # "u" has the norm "you"

@@ -163,12 +163,13 @@ class Linter:
             self._keep_parses_with_hits(found, zip(texts, parsed))
             return found
         units = [compiled.start(doc) for doc in docs]
-        # A unit bound for the parse is tagged first, where tag gates can spare it the rest.
-        tag_first = compiled.tag_gates is not None
+        # A unit bound for the parse is tagged first, where tag gates can spare it the rest; not when
+        # worker processes parse (they take fresh texts, so the second half would run here, alone).
+        tag_first = compiled.tag_gates is not None and self.jobs == 1
         for stage in (TAGGED, PARSED):
-            due = [(text, unit) for text, unit in zip(texts, units)
-                   if unit.done < stage and (compiled.required_stage(unit) == stage or
-                                             (tag_first and stage == TAGGED and compiled.required_stage(unit) > stage))]
+            takes_more = tag_first and stage == TAGGED
+            due = [(text, unit) for text, unit in zip(texts, units) if unit.done < stage and
+                   ((need := compiled.required_stage(unit)) == stage or (takes_more and need > stage))]
             for done in sorted({unit.done for _, unit in due}):
                 group = [(text, unit) for text, unit in due if unit.done == done]
                 pipes = compiled.stages.pipes_between(done, stage)

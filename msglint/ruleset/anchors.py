@@ -15,6 +15,7 @@ from .stages import TOKENIZER_ATTRS
 
 LEXICAL_ATTRS = TOKENIZER_ATTRS | {"OP"}
 LITERAL_ATTRS = ("LOWER", "ORTH", "TEXT", "NORM")  # token attributes that name the word itself
+_WORD_ATTRS = ("LOWER", "ORTH", "TEXT")  # those a unit's words (lower-case texts) can be checked for
 _OPTIONAL_OPS = ("?", "*", "!")
 _UNIVERSAL_POS = ("adj", "adp", "adv", "aux", "cconj", "det", "intj", "noun", "num", "part", "pron", "propn",
                   "punct", "sconj", "sym", "verb", "x")
@@ -170,11 +171,19 @@ class LemmaForms:
         return sure, unsure
 
 
+def may_be_absent(op: str | None) -> bool:
+    """Whether a token spec with this OP may match no token ("?", "*", "!", "{0,2}", "{,2}")."""
+    if op in _OPTIONAL_OPS:
+        return True
+    return bool(op) and op.startswith("{") and int(op.strip("{}").partition(",")[0] or 0) == 0
+
+
 def token_anchor(spec: dict, lemma_forms: LemmaForms) -> set[str] | None:
-    """Surface forms a required token spec must have; None when it is optional or names no word."""
-    if spec.get("OP") in _OPTIONAL_OPS or str(spec.get("OP", "")).startswith("{0"):
+    """Surface forms a required token spec must have; None when it is optional or names no word.
+    (NORM names a word, but not one a unit's words hold: "u" has the norm "you".)"""
+    if may_be_absent(spec.get("OP")):
         return None
-    for attr in LITERAL_ATTRS:
+    for attr in _WORD_ATTRS:
         values = literal_values(spec.get(attr))
         if values is not None:
             return {v.lower() for v in values}  # empty for an empty list: the pattern never matches

@@ -61,17 +61,17 @@ class _MatcherSet:
         self._vocab = vocab
         self.matchers: dict[str, object] = {}
 
-    def __getattr__(self, name: str):
-        if name not in self._MAKERS:
-            raise AttributeError(name)
-        matcher = self.matchers[name] = self._MAKERS[name](self._vocab)
-        setattr(self, name, matcher)
+    def of(self, kind: str):
+        """The matcher of this kind ("tokens", "lower", "orth", "lemma", "dependency"), made on first use."""
+        matcher = self.matchers.get(kind)
+        if matcher is None:
+            matcher = self.matchers[kind] = self._MAKERS[kind](self._vocab)
         return matcher
 
     def __call__(self, doc, strings) -> list[tuple[str, int, int]]:
         out = []
-        for name, matcher in self.matchers.items():
-            if name == "dependency":
+        for kind, matcher in self.matchers.items():
+            if kind == "dependency":
                 out.extend((strings[key], min(ids), max(ids) + 1) for key, ids in matcher(doc))
             else:
                 out.extend((strings[key], start, end) for key, start, end in matcher(doc))
@@ -124,7 +124,7 @@ class CompiledRules:
         self._lexical_anchors = AnchorIndex()
         self._sets: dict[tuple[str, int, int], _MatcherSet] = {}  # (rule, stage, slot)
         self._slots = 0
-        self.slot_variants: dict[tuple[str, int, int], Variant] = {}
+        self.slot_variants: dict[tuple[str, int, int], Variant] = {}  # the one variant of each slot but 0
         self._reference: dict[str, _MatcherSet] = {}
         self.variants: dict[str, list[Variant]] = defaultdict(list)
         stop_words = nlp.Defaults.stop_words
@@ -154,7 +154,8 @@ class CompiledRules:
             if variant.shortcut:
                 slot = self._slot(variant)
                 self._add(self._set(variant.rule, variant.stage, slot), variant)
-                self.slot_variants[(variant.rule, variant.stage, slot)] = variant  # one per slot but slot 0
+                if slot:
+                    self.slot_variants[(variant.rule, variant.stage, slot)] = variant
                 owner = (variant.rule, variant.stage, variant.role, slot)
                 if variant.stage == PARSED and self.tag_gates is not None:
                     if variant.kind == "dependency":
@@ -337,16 +338,16 @@ class CompiledRules:
                 # A set ("IN") is one call into Python per token, shared by every pattern that tests
                 # the same set; a pattern per word would cost a matcher state per word at every token
                 # (measured: 64 one-word patterns 76 us a sentence, one set of 64 words 12 us).
-                matchers.tokens.add(key, [variant.payload])
+                matchers.of("tokens").add(key, [variant.payload])
             elif variant.kind == "phrases":
-                matchers.lower.add(key, variant.payload)
+                matchers.of("lower").add(key, variant.payload)
             elif variant.kind == "lemmas":
                 words = [spec["LEMMA"] for spec in variant.payload]
-                matchers.lemma.add(key, [Doc(self._vocab, words=words, lemmas=words)])
+                matchers.of("lemma").add(key, [Doc(self._vocab, words=words, lemmas=words)])
             elif variant.kind == "surface-lemmas":
                 self._add_surface_lemmas(matchers, key, variant.payload)
             else:
-                matchers.dependency.add(key, [variant.payload])
+                matchers.of("dependency").add(key, [variant.payload])
         except (ValueError, KeyError) as exc:
             raise self._error(self._by_id[variant.rule], variant.where.split("[")[0], exc) from None
 
@@ -354,9 +355,9 @@ class CompiledRules:
         choices = _orth_choices(pattern)
         if self._as_phrases(pattern):
             docs = [Doc(self._vocab, words=list(words)) for words in itertools.product(*choices)]
-            matchers.orth.add(key, docs)
+            matchers.of("orth").add(key, docs)
         elif all(choices):
-            matchers.tokens.add(key, [pattern])
+            matchers.of("tokens").add(key, [pattern])
         # a word without sure forms: this sequence is left to the stage its lemmas need
 
     @staticmethod
@@ -409,8 +410,8 @@ class CompiledRules:
         """Record that the unit now has the annotations of stage `done`, and run what that allows."""
         unit.done = done
         due = {(rule, stage, slot) for rule, stage, _, slot in unit.candidates if stage <= done} - unit.ran
-        for slot in due:
-            for key, start, end in self._sets[slot](unit.doc, self._strings):
+        for matcher_set in due:
+            for key, start, end in self._sets[matcher_set](unit.doc, self._strings):
                 unit.raw[key].add((start, end))
         unit.ran |= due
 

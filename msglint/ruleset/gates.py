@@ -27,7 +27,7 @@ from spacy.matcher import Matcher
 
 from .anchors import LITERAL_ATTRS, LemmaForms, literal_values
 
-_MAX_ALTERNATIVES = 16  # relaxed patterns per pattern; past it, a token with alternatives is any token
+MAX_ALTERNATIVES = 16  # relaxed patterns per pattern; past it, a token with alternatives is any token
 
 
 def regular_case(text: str) -> bool:
@@ -40,14 +40,38 @@ def relaxed_patterns(pattern: list[dict], lemma_forms: LemmaForms, surface_attrs
     """Patterns that together match every span `pattern` can match, reading only what the tokenizer
     sets: one, or a few where a lemma comes from forms listed and from forms the attribute_ruler
     finds by an expression ("y'" is "you")."""
-    choices = [_alternatives(spec, lemma_forms, surface_attrs) for spec in pattern]
-    if math.prod(len(choice) for choice in choices) > _MAX_ALTERNATIVES:
-        choices = [choice if len(choice) == 1 else [{"OP": spec["OP"]} if "OP" in spec else {}]
-                   for choice, spec in zip(choices, pattern)]
+    return patterns_of_alternatives(pattern, [alternatives(spec, lemma_forms, surface_attrs) for spec in pattern])
+
+
+def patterns_of_alternatives(pattern: list[dict], choices: list[list[dict]]) -> list[list[dict]]:
+    """The patterns that, together, take every combination of each token's alternatives. A token
+    that repeats ("+", "*", "{1,3}") may match a run mixing its alternatives, which no single
+    combination covers: with more than one, it becomes any token (as does every token with
+    alternatives, past MAX_ALTERNATIVES patterns)."""
+    choices = [_any_token(spec) if len(choice) > 1 and repeats(spec.get("OP")) else choice
+               for choice, spec in zip(choices, pattern)]
+    if math.prod(len(choice) for choice in choices) > MAX_ALTERNATIVES:
+        choices = [choice if len(choice) == 1 else _any_token(spec) for choice, spec in zip(choices, pattern)]
     return [list(specs) for specs in itertools.product(*choices)]
 
 
-def _alternatives(spec: dict, lemma_forms: LemmaForms, surface_attrs: frozenset) -> list[dict]:
+def _any_token(spec: dict) -> list[dict]:
+    return [{"OP": spec["OP"]}] if "OP" in spec else [{}]
+
+
+def repeats(op: str | None) -> bool:
+    """Whether a token spec with this OP may match more than one token."""
+    if op in ("+", "*"):
+        return True
+    if not op or not op.startswith("{"):
+        return False
+    low, _, high = op.strip("{}").partition(",")
+    if "," not in op:
+        return int(low or 1) > 1
+    return not high or int(high) > 1
+
+
+def alternatives(spec: dict, lemma_forms: LemmaForms, surface_attrs: frozenset) -> list[dict]:
     """Token specs that together match every token `spec` can match."""
     if spec.get("OP") == "!":
         return [{}]  # "not X" is one token of any kind

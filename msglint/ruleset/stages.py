@@ -26,7 +26,7 @@ _PARSER_WRITES = frozenset({"DEP", "HEAD", "SENT_START", "IS_SENT_START"})
 _EVERYTHING = frozenset({"*"})
 
 
-def pipe_effects(pipe) -> tuple[frozenset, frozenset]:
+def _reads_and_writes(pipe) -> tuple[frozenset, frozenset]:
     """Token attributes a pipe reads and writes; unknown pipes are taken to read and write anything."""
     from spacy.pipeline import AttributeRuler, DependencyParser, Lemmatizer, Morphologizer, Tagger, Tok2Vec
 
@@ -57,11 +57,12 @@ class PipelineStages:
     surface_attrs: frozenset
     tagged_attrs: frozenset
     why_parsed: dict[str, str] = field(default_factory=dict)  # attribute -> why only the parse settles it
+    pipe_writes: dict[str, frozenset] = field(default_factory=dict)  # pipe -> token attributes it writes
 
     @classmethod
     def of(cls, nlp) -> "PipelineStages":
         names = list(nlp.pipe_names)
-        effects = {name: pipe_effects(pipe) for name, pipe in nlp.pipeline}
+        effects = {name: _reads_and_writes(pipe) for name, pipe in nlp.pipeline}
         dependent: list[str] = []
         tainted: set[str] = set()
         why: dict[str, str] = {}
@@ -89,13 +90,14 @@ class PipelineStages:
                 break
         if "*" in written:
             return cls(tagged_pipes=[], parsed_pipes=names, surface_attrs=frozenset(), tagged_attrs=frozenset(),
-                       why_parsed={})
+                       why_parsed={}, pipe_writes={name: writes for name, (_, writes) in effects.items()})
         return cls(
             tagged_pipes=tagged,
             parsed_pipes=names,
             surface_attrs=frozenset(TOKENIZER_ATTRS - written),
             tagged_attrs=frozenset(tagged_written - tainted),
             why_parsed=why,
+            pipe_writes={name: writes for name, (_, writes) in effects.items()},
         )
 
     def attr_stage(self, attr: str) -> int:

@@ -20,8 +20,12 @@ import math
 from spacy.matcher import Matcher
 
 from .anchors import LITERAL_ATTRS, LemmaForms, literal_values
-from .gates import _MAX_ALTERNATIVES, _alternatives, holds_unsure_form
-from .stages import PipelineStages, pipe_effects
+from .gates import MAX_ALTERNATIVES, alternatives, holds_unsure_form, patterns_of_alternatives
+from .stages import PipelineStages
+
+# What the gates read of what the attribute_ruler sets: values compared as written (a MORPH may be
+# written in another order or as a dict, so it is not read).
+_RULED = ("TAG", "POS")
 
 
 class TaggedView:
@@ -37,8 +41,7 @@ class TaggedView:
 
         self._lemma_forms = lemma_forms
         self._surface = stages.surface_attrs
-        effects = {name: pipe_effects(pipe) for name, pipe in nlp.pipeline}
-        shown = set().union(*(effects[name][1] for name in stages.tagged_pipes))
+        shown = set().union(*(stages.pipe_writes[name] for name in stages.tagged_pipes))
         self.visible = frozenset(self._surface | shown)
         # attribute -> (value, the test a ruler pattern makes before setting it, as the tags show it)
         self._setters: dict[str, list[tuple[str, dict]]] = {}
@@ -46,22 +49,26 @@ class TaggedView:
         for name, pipe in nlp.pipeline:
             if name in stages.tagged_pipes:
                 continue
-            writes = effects[name][1]
             if not isinstance(pipe, AttributeRuler):
-                self._opaque |= writes
+                self._opaque |= stages.pipe_writes[name]
                 continue
             for entry in pipe.patterns:
                 index = entry.get("index", 0)
                 for attr, value in entry.get("attrs", {}).items():
                     for pattern in entry["patterns"]:
-                        test = pattern[index] if -len(pattern) <= index < len(pattern) else {}
-                        shown_test = {key: val for key, val in test.items() if key in self.visible}
-                        self._setters.setdefault(attr, []).append((value, shown_test))
+                        self._setters.setdefault(attr, []).append((value, self._shown_test(pattern, index)))
+
+    def _shown_test(self, pattern: list[dict], index: int) -> dict:
+        """What a ruler pattern tests of the token it sets, as the tags show it; {} (any token) when a
+        quantifier may move that token away from pattern[index]."""
+        if any("OP" in spec for spec in pattern) or not -len(pattern) <= index < len(pattern):
+            return {}
+        return {key: value for key, value in pattern[index].items() if key in self.visible}
 
     def attribute(self, attr: str, condition) -> list[dict] | None:
         """Specs that together cover every token whose `attr` meets `condition` after the parse;
         None when the tags cannot tell (any token)."""
-        if attr in self._opaque or (attr not in self.visible and attr not in self._setters):
+        if attr not in _RULED or attr in self._opaque or (attr not in self.visible and attr not in self._setters):
             return None
         values = literal_values(condition)
         if values is None or "" in values:
@@ -83,12 +90,12 @@ class TaggedView:
         for attr, condition in spec.items():
             if attr in kept or attr == "LEMMA":
                 continue
-            alternatives = self.attribute(attr, condition)
-            if alternatives is not None:
-                choices.append(alternatives)
+            ruled = self.attribute(attr, condition)
+            if ruled is not None:
+                choices.append(ruled)
         if "LEMMA" in spec and not any(attr in kept for attr in LITERAL_ATTRS):
-            choices.append(_alternatives({"LEMMA": spec["LEMMA"]}, self._lemma_forms, self._surface))
-        if math.prod(len(choice) for choice in choices) > _MAX_ALTERNATIVES:
+            choices.append(alternatives({"LEMMA": spec["LEMMA"]}, self._lemma_forms, self._surface))
+        if math.prod(len(choice) for choice in choices) > MAX_ALTERNATIVES:
             choices = [choice for choice in choices if len(choice) == 1]
         out = _merged([_combined([kept, *specs]) for specs in itertools.product(*choices)])
         if not out and "OP" in spec:
@@ -96,11 +103,7 @@ class TaggedView:
         return out
 
     def pattern(self, pattern: list[dict]) -> list[list[dict]]:
-        choices = [self.token(spec) for spec in pattern]
-        if math.prod(len(choice) for choice in choices) > _MAX_ALTERNATIVES:
-            choices = [choice if len(choice) == 1 else [{"OP": spec["OP"]} if "OP" in spec else {}]
-                       for choice, spec in zip(choices, pattern)]
-        return [list(specs) for specs in itertools.product(*choices)]
+        return patterns_of_alternatives(pattern, [self.token(spec) for spec in pattern])
 
 
 def _combined(specs: list[dict]) -> dict:
@@ -152,11 +155,11 @@ class TagGates:
     def add_nodes(self, owner: tuple, nodes: list[dict]) -> None:
         matcher = Matcher(self._vocab, validate=False)
         for number, attrs in enumerate(nodes):
-            alternatives = self.view.token(attrs)
-            if not alternatives:
+            specs = self.view.token(attrs)
+            if not specs:
                 matcher = None
                 break
-            matcher.add(str(number), [[spec] for spec in alternatives])
+            matcher.add(str(number), [[spec] for spec in specs])
         self._gates[owner] = (matcher, len(nodes), None)
 
     def shut(self, doc, owner: tuple) -> bool:

@@ -139,9 +139,8 @@ def test_every_tag_gate_stays_open_wherever_its_pattern_matches(ruleset, nlp, te
     compiled = Linter(ruleset, nlp=nlp).compiled
     compiled.plan_all()
     tag_gates = compiled.tag_gates
-    owners = {(variant.rule, variant.stage, variant.role, slot): variant
-              for (rule, stage, slot), _ in compiled._sets.items() if stage == PARSED
-              for variant in [compiled.slot_variants[(rule, stage, slot)]]}
+    owners = {variant.owner: variant for variants in compiled.variants.values() for variant in variants
+              if variant.shortcut and variant.stage == PARSED}
     assert len(owners) > 50
     strict = {}
     for owner, variant in owners.items():
@@ -225,7 +224,7 @@ def test_a_lemma_sequence_is_decided_on_the_surface_where_its_forms_are_sure(nlp
     ruleset = load_ruleset([str(path)], builtin=False)
     linter = Linter(ruleset, nlp=nlp)
     variants = linter.compiled.rule_stages()["house.settle"]
-    assert any(v.kind == "surface-lemmas" and v.stage == SURFACE for v in variants)
+    assert any(v.kind == "orth-phrases" and v.stage == SURFACE for v in variants)
     assert any(v.stage == PARSED and v.relaxed is not None for v in variants)
     assert stage_reached(linter, "Settle in tonight.") == "surface"
     assert stage_reached(linter, "Settling in tonight.") == "parsed"  # "settling" may be a noun

@@ -94,7 +94,9 @@ class Linter:
     def compiled(self):
         from ..ruleset.compiling import CompiledRules
 
-        return CompiledRules(self.ruleset.rules, self.nlp)
+        # tag first only on the staged path in one process (worker processes take fresh texts, so
+        # the parse would then run here, alone)
+        return CompiledRules(self.ruleset.rules, self.nlp, tag_first=self.shortcut and self.jobs == 1)
 
     def check(self, items: Iterable[tuple[Message, Context]], *, batch_size: int = DEFAULT_BATCH_SIZE) -> Iterator[Result]:
         """Results in input order, streamed: messages are taken CHUNK_MESSAGES at a time and their
@@ -154,22 +156,17 @@ class Linter:
         from ..ruleset.stages import PARSED, STAGE_NAMES, SURFACE, TAGGED
 
         compiled = self.compiled
-        docs = list(self.nlp.tokenizer.pipe(texts))
         if not self.shortcut:
-            parsed = self._annotate(texts, docs, compiled.stages.pipes_between(SURFACE, PARSED), batch_size, fresh=True)
+            parsed = self.parse(texts, batch_size)
             self.stage_counts["parsed"] += len(parsed)
             self.stage_tokens["parsed"] += sum(len(doc) for doc in parsed)
             found = {text: compiled.reference_hits(doc) for text, doc in zip(texts, parsed)}
             self._keep_parses_with_hits(found, zip(texts, parsed))
             return found
-        units = [compiled.start(doc) for doc in docs]
-        # A unit bound for the parse is tagged first, where tag gates can spare it the rest; not when
-        # worker processes parse (they take fresh texts, so the second half would run here, alone).
-        tag_first = compiled.tag_gates is not None and self.jobs == 1
+        units = [compiled.start(doc) for doc in self.nlp.tokenizer.pipe(texts)]
         for stage in (TAGGED, PARSED):
-            takes_more = tag_first and stage == TAGGED
-            due = [(text, unit) for text, unit in zip(texts, units) if unit.done < stage and
-                   ((need := compiled.required_stage(unit)) == stage or (takes_more and need > stage))]
+            due = [(text, unit) for text, unit in zip(texts, units)
+                   if unit.done < stage and compiled.next_stage(unit) == stage]
             for done in sorted({unit.done for _, unit in due}):
                 group = [(text, unit) for text, unit in due if unit.done == done]
                 pipes = compiled.stages.pipes_between(done, stage)
@@ -178,8 +175,6 @@ class Linter:
                 for (_, unit), doc in zip(group, annotated):
                     unit.doc = doc
                     compiled.advance(unit, stage)
-                    if stage == TAGGED:
-                        compiled.close_by_tags(unit)
         for unit in units:
             self.stage_counts[STAGE_NAMES[unit.done]] += 1
             self.stage_tokens[STAGE_NAMES[unit.done]] += len(unit.doc)
@@ -189,14 +184,15 @@ class Linter:
         self._keep_parses_with_hits(found, ((text, unit.doc) for text, unit in zip(texts, units) if unit.done == PARSED))
         return found
 
-    def parse(self, texts: list[str]) -> list:
+    def parse(self, texts: list[str], batch_size: int = DEFAULT_BATCH_SIZE) -> list:
         """Fully annotated Docs made as the stages make them (the same pipes and stand-ins, lemmas in
-        lower case): for rewrites, which cut constituents from the parse."""
+        lower case): for rewrites, which cut constituents from the parse, and the reference path.
+        In this process: a pool of workers per call would cost more than the few units it parses."""
         from ..ruleset.stages import PARSED, SURFACE
 
         docs = list(self.nlp.tokenizer.pipe(texts))
-        return self._annotate(texts, docs, self.compiled.stages.pipes_between(SURFACE, PARSED), DEFAULT_BATCH_SIZE,
-                              fresh=True)
+        return self._annotate(texts, docs, self.compiled.stages.pipes_between(SURFACE, PARSED), batch_size,
+                              fresh=False)
 
     def _keep_parses_with_hits(self, found: dict, parsed) -> None:
         """msglint.analysis.rewrite cuts constituents from the parse: units parsed here and with a hit are kept
@@ -218,8 +214,10 @@ class Linter:
                                 disable=disabled))
         else:
             out = self._through(docs, pipes, batch_size)
-        for doc in out:
-            lowercase_capitalized_lemmas(doc)
+        writes = self.compiled.stages.pipe_writes
+        if any(writes.get(name, {"*"}) & {"LEMMA", "*"} for name in pipes):  # the tagged stage has no lemmas yet
+            for doc in out:
+                lowercase_capitalized_lemmas(doc)
         return out
 
     def _through(self, docs: list, pipes: list[str], batch_size: int) -> list:

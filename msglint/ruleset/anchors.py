@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import re
 
-from .stages import TOKENIZER_ATTRS
+from .patterns import op_bounds
+from .stages import TOKENIZER_ATTRS, indexed_token
 
 LEXICAL_ATTRS = TOKENIZER_ATTRS | {"OP"}
 LITERAL_ATTRS = ("LOWER", "ORTH", "TEXT", "NORM")  # token attributes that name the word itself
 _WORD_ATTRS = ("LOWER", "ORTH", "TEXT")  # those a unit's words (lower-case texts) can be checked for
-_OPTIONAL_OPS = ("?", "*", "!")
 _UNIVERSAL_POS = ("adj", "adp", "adv", "aux", "cconj", "det", "intj", "noun", "num", "part", "pron", "propn",
                   "punct", "sconj", "sym", "verb", "x")
 
@@ -91,7 +91,7 @@ class LemmaForms:
                     continue
                 lemma = lemma.lower()
                 for pattern in entry["patterns"]:
-                    spec = pattern[entry.get("index", 0)] if -len(pattern) <= entry.get("index", 0) < len(pattern) else {}
+                    spec = indexed_token(pattern, entry.get("index", 0)) or {}
                     forms = next((literal_values(spec[a]) for a in LITERAL_ATTRS if a in spec), None)
                     if forms is None:
                         self.open_lemmas.add(lemma)
@@ -172,10 +172,9 @@ class LemmaForms:
 
 
 def may_be_absent(op: str | None) -> bool:
-    """Whether a token spec with this OP may match no token ("?", "*", "!", "{0,2}", "{,2}")."""
-    if op in _OPTIONAL_OPS:
-        return True
-    return bool(op) and op.startswith("{") and int(op.strip("{}").partition(",")[0] or 0) == 0
+    """Whether a token spec with this OP may match no token ("?", "*", "{0,2}", "{,2}"), or not this
+    word ("!")."""
+    return op == "!" or op_bounds(op)[0] == 0
 
 
 def token_anchor(spec: dict, lemma_forms: LemmaForms) -> set[str] | None:
@@ -200,7 +199,7 @@ def required_sets(token_specs: list[dict], lemma_forms: LemmaForms) -> list[set[
 
 class AnchorIndex:
     """Decides from a unit's words alone which patterns could match in it. Owners are any hashable
-    label (here: rule id, stage and role).
+    label (here: a matcher slot's (rule, stage, role, slot), a gate's number, a plan's number).
 
     Each pattern is indexed under one of its required sets only, the one least likely to occur
     (fewest common words, then fewest words); the other sets are checked when that one is met. So

@@ -34,7 +34,7 @@ from ..errors import MsglintError
 from .hits import Hit
 from ..sources.message import normalize
 from .loading import MatchSpec, Rule
-from .stages import PARSED, STAGE_NAMES, SURFACE, PipelineStages
+from .stages import PARSED, STAGE_NAMES, SURFACE, TAGGED, PipelineStages
 from .tag_gates import TagGates, TaggedView
 
 ROLES = {"match": "match", "except": "exceptions", "except-sentence": "sentence_exceptions"}
@@ -85,7 +85,7 @@ class Variant:
 
     rule: str
     role: str
-    kind: str  # tokens | phrases | lemmas | dependency
+    kind: str  # tokens | phrases | lemmas | orth-phrases (a lemma sequence's sure forms) | dependency
     payload: object
     stage: int
     requirements: list
@@ -95,6 +95,7 @@ class Variant:
     note: str = ""
     relaxed: list | None = None  # the patterns a gate (msglint.ruleset.gates) tries, past the surface
     unsure: tuple | None = None  # (sure forms, unsure forms): the gate opens only for spans with the latter
+    owner: tuple | None = None  # (rule, stage, role, slot) once installed: the candidate it makes a unit
 
 
 @dataclass
@@ -110,7 +111,7 @@ class Unit:
 
 
 class CompiledRules:
-    def __init__(self, rules: list[Rule], nlp):
+    def __init__(self, rules: list[Rule], nlp, *, tag_first: bool = True):
         self.rules = rules
         self._by_id = {rule.id: rule for rule in rules}
         self._strings = nlp.vocab.strings
@@ -121,16 +122,16 @@ class CompiledRules:
         self._lemma_stage = self.stages.attr_stage("LEMMA")
         self._lexical = _MatcherSet(nlp.vocab)
         self._lexical_slots: list[_MatcherSet] = []
-        self._lexical_anchors = AnchorIndex()
+        self._lexical_anchors = AnchorIndex(is_common=nlp.Defaults.stop_words.__contains__)
         self._sets: dict[tuple[str, int, int], _MatcherSet] = {}  # (rule, stage, slot)
         self._slots = 0
-        self.slot_variants: dict[tuple[str, int, int], Variant] = {}  # the one variant of each slot but 0
         self._reference: dict[str, _MatcherSet] = {}
         self.variants: dict[str, list[Variant]] = defaultdict(list)
         stop_words = nlp.Defaults.stop_words
         self.anchors = AnchorIndex(is_common=stop_words.__contains__)
         self.gates = Gates(nlp.vocab)
-        view = TaggedView.of(nlp, self.stages, self._lemma_forms)
+        # tag_first: units bound for the parse are tagged first, where tag gates may spare them the rest
+        view = TaggedView.of(nlp, self.stages, self._lemma_forms) if tag_first else None
         self.tag_gates = TagGates(nlp.vocab, view) if view is not None else None
         # Token patterns are planned (stages, surface forms, gates) when a unit first holds their
         # words: the plan turns the lemmatizer's tables around for every class word, which a run over
@@ -138,7 +139,6 @@ class CompiledRules:
         self._unplanned = AnchorIndex(is_common=stop_words.__contains__)
         self._plans: list[tuple] = []
         self._planned: set[int] = set()
-        self._level_rules = {rule.id for rule in rules if rule.level is not None}
         self.paragraph_rules: set[str] = set()  # rules with patterns matched per paragraph
         for rule in rules:
             per_unit = _matches_per_unit(rule)
@@ -154,9 +154,7 @@ class CompiledRules:
             if variant.shortcut:
                 slot = self._slot(variant)
                 self._add(self._set(variant.rule, variant.stage, slot), variant)
-                if slot:
-                    self.slot_variants[(variant.rule, variant.stage, slot)] = variant
-                owner = (variant.rule, variant.stage, variant.role, slot)
+                owner = variant.owner = (variant.rule, variant.stage, variant.role, slot)
                 if variant.stage == PARSED and self.tag_gates is not None:
                     if variant.kind == "dependency":
                         self.tag_gates.add_nodes(owner, [node.get("RIGHT_ATTRS", {}) for node in variant.payload])
@@ -175,8 +173,7 @@ class CompiledRules:
         PhraseMatcher finds in one pass whatever their number, and patterns that name no word share
         slot 0. A pattern that needs the parse has a slot of its own too, so that its tag gate
         (msglint.ruleset.tag_gates) can drop it alone."""
-        token_kind = variant.kind == "tokens" or (variant.kind == "surface-lemmas" and not self._as_phrases(variant.payload))
-        if (token_kind and variant.requirements) or (variant.stage == PARSED and self.tag_gates is not None):
+        if (variant.kind == "tokens" and variant.requirements) or (variant.stage == PARSED and self.tag_gates is not None):
             self._slots += 1
             return self._slots
         return 0
@@ -255,14 +252,13 @@ class CompiledRules:
         """The variants of one token pattern (or lemma sequence): as written, at the stage all it reads
         is final; and, when that stage is set by lemmas alone, a surface form of it. Past the surface,
         a variant is reached through a gate (msglint.ruleset.gates)."""
-        relaxed = relaxed_patterns(lowered, self._lemma_forms, self.stages.surface_attrs)
         reads = {attr for spec in lowered for attr in spec if attr != "LEMMA"}
         base = max((self.stages.attr_stage(attr) for attr in reads), default=SURFACE)
         has_lemma = any("LEMMA" in spec for spec in lowered)
         stage = max(base, self._lemma_stage) if has_lemma else base
         later = sorted(attr for attr in reads if self.stages.attr_stage(attr) > SURFACE)
         note = "; ".join(self.stages.reason(attr) for attr in later)
-        gate = relaxed if stage > SURFACE else None
+        gate = relaxed_patterns(lowered, self._lemma_forms, self.stages.surface_attrs) if stage > SURFACE else None
         variants: list[Variant] = []
         if not has_lemma or base >= self._lemma_stage:
             if has_lemma and self._lemma_stage > SURFACE:
@@ -276,7 +272,8 @@ class CompiledRules:
             return self._new(variants)
         surface_pattern, unsure = surface
         surface_requirements = required_sets(surface_pattern, self._lemma_forms)
-        surface_kind = "tokens" if kind == "tokens" else "surface-lemmas"
+        # a lemma sequence's sure forms: as phrases when their combinations are few, else as a token pattern
+        surface_kind = "orth-phrases" if kind == "lemmas" and _as_phrases(surface_pattern) else "tokens"
         if all(surface_requirements):  # else a required word has no sure form: only the pipeline decides
             variants.append(Variant(rule.id, role, surface_kind, surface_pattern, base, surface_requirements, where,
                                     reference=False))
@@ -344,26 +341,13 @@ class CompiledRules:
             elif variant.kind == "lemmas":
                 words = [spec["LEMMA"] for spec in variant.payload]
                 matchers.of("lemma").add(key, [Doc(self._vocab, words=words, lemmas=words)])
-            elif variant.kind == "surface-lemmas":
-                self._add_surface_lemmas(matchers, key, variant.payload)
+            elif variant.kind == "orth-phrases":
+                docs = [Doc(self._vocab, words=list(words)) for words in itertools.product(*_orth_choices(variant.payload))]
+                matchers.of("orth").add(key, docs)
             else:
                 matchers.of("dependency").add(key, [variant.payload])
         except (ValueError, KeyError) as exc:
             raise self._error(self._by_id[variant.rule], variant.where.split("[")[0], exc) from None
-
-    def _add_surface_lemmas(self, matchers: _MatcherSet, key: str, pattern: list[dict]) -> None:
-        choices = _orth_choices(pattern)
-        if self._as_phrases(pattern):
-            docs = [Doc(self._vocab, words=list(words)) for words in itertools.product(*choices)]
-            matchers.of("orth").add(key, docs)
-        elif all(choices):
-            matchers.of("tokens").add(key, [pattern])
-        # a word without sure forms: this sequence is left to the stage its lemmas need
-
-    @staticmethod
-    def _as_phrases(pattern: list[dict]) -> bool:
-        """A lemma sequence's surface forms are matched as phrases when they are few enough."""
-        return 0 < math.prod(len(c) for c in _orth_choices(pattern)) <= _MAX_PHRASE_VARIANTS
 
     def _validate(self, rule: Rule, where: str, pattern: list[dict]) -> None:
         """spaCy's own check of a token pattern as written, once (the matchers skip it for the copies)."""
@@ -407,19 +391,25 @@ class CompiledRules:
         return unit
 
     def advance(self, unit: Unit, done: int) -> None:
-        """Record that the unit now has the annotations of stage `done`, and run what that allows."""
+        """Record that the unit now has the annotations of stage `done`, and run what that allows
+        (on the tags: drop the parse-stage candidates whose tag gate stays shut)."""
         unit.done = done
+        if done == TAGGED and self.tag_gates is not None:
+            unit.candidates -= {owner for owner in unit.candidates
+                                if owner[1] == PARSED and self.tag_gates.shut(unit.doc, owner)}
         due = {(rule, stage, slot) for rule, stage, _, slot in unit.candidates if stage <= done} - unit.ran
         for matcher_set in due:
             for key, start, end in self._sets[matcher_set](unit.doc, self._strings):
                 unit.raw[key].add((start, end))
         unit.ran |= due
 
-    def close_by_tags(self, unit: Unit) -> None:
-        """Drop the parse-stage candidates whose tag gate the tagged unit leaves shut."""
-        if self.tag_gates is not None:
-            unit.candidates -= {owner for owner in unit.candidates
-                                if owner[1] == PARSED and self.tag_gates.shut(unit.doc, owner)}
+    def next_stage(self, unit: Unit) -> int:
+        """The stage to take the unit to next: as far as it must go, except that a unit bound for the
+        parse is tagged first when tag gates may spare it the rest."""
+        need = self.required_stage(unit)
+        if need == PARSED and unit.done < TAGGED and self.tag_gates is not None:
+            return TAGGED
+        return need
 
     def required_stage(self, unit: Unit) -> int:
         """How far the unit must go: the stage of every pattern it may still match, and of the
@@ -438,7 +428,7 @@ class CompiledRules:
     def _needs_sentences(self, unit: Unit) -> bool:
         """A sentence exception beside a match can only be settled by the parse's sentence boundaries.
         (Pyramid cues are grouped by unit, not by the parser's sentences: msglint.analysis.pyramid.)"""
-        survivors = self._survivors(unit.doc, unit.raw)
+        survivors = self._survivors(unit.raw)
         return any(unit.raw.get(f"{rule_id}|except-sentence") for rule_id, _, _ in survivors)
 
     def unit_hits(self, unit: Unit) -> list[Hit]:
@@ -463,7 +453,7 @@ class CompiledRules:
                 raw[key].add((start, end))
         return raw
 
-    def _survivors(self, doc, raw: dict) -> list[tuple[str, int, int]]:
+    def _survivors(self, raw: dict) -> list[tuple[str, int, int]]:
         """Matches that no exception overlaps, before sentence exceptions."""
         out = []
         for key in [k for k in raw if k.endswith("|match")]:
@@ -475,16 +465,21 @@ class CompiledRules:
 
     def _finish(self, doc, raw: dict) -> list[Hit]:
         hits = []
-        for rule_id, start, end in self._survivors(doc, raw):
+        for rule_id, start, end in self._survivors(raw):
             excepted = raw.get(f"{rule_id}|except-sentence")
             if excepted and doc[start].sent.start in {doc[s].sent.start for s, _ in excepted}:
                 continue
-            hits.append(_to_characters(doc, self._by_id[rule_id], start, end))
+            hits.append(_to_characters(doc, rule_id, start, end))
         return hits
 
 
 def _orth_choices(pattern: list[dict]) -> list[list[str]]:
     return [[spec["ORTH"]] if isinstance(spec["ORTH"], str) else spec["ORTH"]["IN"] for spec in pattern]
+
+
+def _as_phrases(pattern: list[dict]) -> bool:
+    """A lemma sequence's surface forms are matched as phrases when their combinations are few."""
+    return math.prod(len(c) for c in _orth_choices(pattern)) <= _MAX_PHRASE_VARIANTS
 
 
 def _matches_per_unit(rule: Rule) -> bool:
@@ -495,14 +490,14 @@ def _matches_per_unit(rule: Rule) -> bool:
     return rule.level is not None or not rule.sentence_exceptions.is_empty() or not lexical_exceptions
 
 
-def _to_characters(doc, rule: Rule, start: int, end: int) -> Hit:
+def _to_characters(doc, rule_id: str, start: int, end: int) -> Hit:
     while end - 1 > start and doc[end - 1].is_space:
         end -= 1
     while start < end - 1 and doc[start].is_space:
         start += 1
     last = doc[end - 1]
     # A cue's sentence is its unit (offset 0 here; the engine adds the unit's start)
-    return Hit(rule.id, doc[start].idx, last.idx + len(last.text), 0)
+    return Hit(rule_id, doc[start].idx, last.idx + len(last.text), 0)
 
 
 def lowercase_capitalized_lemmas(doc) -> None:

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from spacy.matcher import Matcher
 
 from .anchors import LITERAL_ATTRS, LemmaForms, literal_values
+from .patterns import op_bounds
 
 MAX_ALTERNATIVES = 16  # relaxed patterns per pattern; past it, a token with alternatives is any token
 
@@ -48,27 +49,21 @@ def patterns_of_alternatives(pattern: list[dict], choices: list[list[dict]]) -> 
     that repeats ("+", "*", "{1,3}") may match a run mixing its alternatives, which no single
     combination covers: with more than one, it becomes any token (as does every token with
     alternatives, past MAX_ALTERNATIVES patterns)."""
-    choices = [_any_token(spec) if len(choice) > 1 and repeats(spec.get("OP")) else choice
+    choices = [any_token(spec) if len(choice) > 1 and repeats(spec.get("OP")) else choice
                for choice, spec in zip(choices, pattern)]
     if math.prod(len(choice) for choice in choices) > MAX_ALTERNATIVES:
-        choices = [choice if len(choice) == 1 else _any_token(spec) for choice, spec in zip(choices, pattern)]
+        choices = [choice if len(choice) == 1 else any_token(spec) for choice, spec in zip(choices, pattern)]
     return [list(specs) for specs in itertools.product(*choices)]
 
 
-def _any_token(spec: dict) -> list[dict]:
+def any_token(spec: dict) -> list[dict]:
     return [{"OP": spec["OP"]}] if "OP" in spec else [{}]
 
 
 def repeats(op: str | None) -> bool:
     """Whether a token spec with this OP may match more than one token."""
-    if op in ("+", "*"):
-        return True
-    if not op or not op.startswith("{"):
-        return False
-    low, _, high = op.strip("{}").partition(",")
-    if "," not in op:
-        return int(low or 1) > 1
-    return not high or int(high) > 1
+    most = op_bounds(op)[1]
+    return most is None or most > 1
 
 
 def alternatives(spec: dict, lemma_forms: LemmaForms, surface_attrs: frozenset) -> list[dict]:

@@ -157,13 +157,19 @@ def rule_files(extra: list[str] | None = None, *, builtin: bool = True) -> list[
 
 def fingerprint(files: list[Path]) -> str:
     """A hash of the rule files' names and bytes, in load order: part of every cache key."""
-    digest = hashlib.sha256()
-    for path in files:
-        digest.update(path.name.encode() + b"\0")
+    def read(path: Path) -> bytes:
         try:
-            digest.update(path.read_bytes())
+            return path.read_bytes()
         except OSError:
-            pass  # load_rule_file reports the error
+            return b""  # load_rule_file reports the error
+    return _fingerprint_of((path, read(path)) for path in files)
+
+
+def _fingerprint_of(files) -> str:
+    """The fingerprint of (path, bytes) pairs: what fingerprint() and load_ruleset() both give."""
+    digest = hashlib.sha256()
+    for path, data in files:
+        digest.update(path.name.encode() + b"\0" + data)
     return digest.hexdigest()
 
 
@@ -175,10 +181,10 @@ def load_ruleset(extra: list[str] | None = None, *, builtin: bool = True,
     by_id: dict[str, Rule] = {}
     suggestions: dict[int, str] = {}
     classes: dict[str, WordClass] = {}
-    digest = hashlib.sha256()
+    read: list[tuple[Path, bytes]] = []
     for path in files:
         data = _read_rule_file(path)
-        digest.update(path.name.encode() + b"\0" + data)
+        read.append((path, data))
         rules, file_suggestions, file_classes = load_rule_file(path, data)
         classes.update(file_classes)  # a later file may redefine a class, as it may a rule
         seen_here: set[str] = set()
@@ -190,7 +196,7 @@ def load_ruleset(extra: list[str] | None = None, *, builtin: bool = True,
         suggestions.update(file_suggestions)
     rules = [_expand_classes(rule, classes) for rule in by_id.values()]
     return RuleSet(rules=rules, level_suggestions=suggestions, sources=[str(p) for p in files],
-                   classes=classes, fingerprint=digest.hexdigest())
+                   classes=classes, fingerprint=_fingerprint_of(read))
 
 
 def _expand_classes(rule: Rule, classes: dict[str, WordClass]) -> Rule:

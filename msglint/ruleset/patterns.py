@@ -36,6 +36,7 @@ REFUSED = {"REGEX": "a regular expression can hang the linter; use IN lists or a
 SIMPLE_QUANTIFIERS = frozenset({"!", "?", "+", "*"})
 _BOUNDED = re.compile(r"^\{(\d{1,6})\}$|^\{(\d{0,6}),(\d{1,6})\}$")
 MAX_REPEAT = 10
+_CLASS_OPERATOR_NAMES = frozenset(CLASS_OPERATORS)
 MAX_UNBOUNDED = 3  # '*' and '+' in one token pattern
 MAX_TOKENS = 40
 MAX_NODES = 12
@@ -118,6 +119,21 @@ def _check_token(spec: Any, where: str, *, with_op: bool) -> int:
     return unbounded
 
 
+def op_bounds(op: str | None) -> tuple[int, int | None]:
+    """How many tokens a spec with this OP matches, at least and at most (None: no limit); an OP
+    already checked (or spaCy's own, such as "{2,}")."""
+    if not op:
+        return 1, 1
+    if op in ("!", "?"):
+        return (1, 1) if op == "!" else (0, 1)
+    if op in ("*", "+"):
+        return (0 if op == "*" else 1), None
+    low, comma, high = op.strip("{}").partition(",")
+    if not comma:
+        return int(low), int(low)
+    return int(low or 0), (int(high) if high else None)
+
+
 def _check_op(value: Any, where: str, line: int | None) -> int:
     if isinstance(value, str) and value in SIMPLE_QUANTIFIERS:
         return 1 if value in ("*", "+") else 0
@@ -144,7 +160,7 @@ def _check_value(value: Any, where: str, line: int | None, *, number: bool) -> N
     if not isinstance(value, dict):
         kind = "a number" if number else "a string"
         raise PatternProblem(f"{where}: must be {kind} or a mapping of operators, not {type_name(value)}", line)
-    operators = LIST_OPERATORS | (COMPARISONS if number else frozenset(CLASS_OPERATORS))
+    operators = LIST_OPERATORS | (COMPARISONS if number else _CLASS_OPERATOR_NAMES)
     entries = _keys(value)
     if not entries:
         raise PatternProblem(f"{where}: an empty mapping matches nothing", line)

@@ -26,6 +26,11 @@ _PARSER_WRITES = frozenset({"DEP", "HEAD", "SENT_START", "IS_SENT_START"})
 _EVERYTHING = frozenset({"*"})
 
 
+def indexed_token(pattern: list[dict], index: int) -> dict | None:
+    """The token spec of a ruler pattern that its entry sets (`index`), None when outside it."""
+    return pattern[index] if -len(pattern) <= index < len(pattern) else None
+
+
 def _reads_and_writes(pipe) -> tuple[frozenset, frozenset]:
     """Token attributes a pipe reads and writes; unknown pipes are taken to read and write anything."""
     from spacy.pipeline import AttributeRuler, DependencyParser, Lemmatizer, Morphologizer, Tagger, Tok2Vec
@@ -88,16 +93,17 @@ class PipelineStages:
                 tagged = []
                 tagged_written = set()
                 break
+        pipe_writes = {name: writes for name, (_, writes) in effects.items()}
         if "*" in written:
             return cls(tagged_pipes=[], parsed_pipes=names, surface_attrs=frozenset(), tagged_attrs=frozenset(),
-                       why_parsed={}, pipe_writes={name: writes for name, (_, writes) in effects.items()})
+                       why_parsed={}, pipe_writes=pipe_writes)
         return cls(
             tagged_pipes=tagged,
             parsed_pipes=names,
             surface_attrs=frozenset(TOKENIZER_ATTRS - written),
             tagged_attrs=frozenset(tagged_written - tainted),
             why_parsed=why,
-            pipe_writes={name: writes for name, (_, writes) in effects.items()},
+            pipe_writes=pipe_writes,
         )
 
     def attr_stage(self, attr: str) -> int:

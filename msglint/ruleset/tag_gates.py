@@ -19,9 +19,9 @@ import math
 
 from spacy.matcher import Matcher
 
-from .anchors import LITERAL_ATTRS, LemmaForms, literal_values
-from .gates import MAX_ALTERNATIVES, alternatives, holds_unsure_form, patterns_of_alternatives
-from .stages import PipelineStages
+from .anchors import LemmaForms, literal_values
+from .gates import MAX_ALTERNATIVES, alternatives, any_token, holds_unsure_form, patterns_of_alternatives
+from .stages import PipelineStages, indexed_token
 
 # What the gates read of what the attribute_ruler sets: values compared as written (a MORPH may be
 # written in another order or as a dict, so it is not read).
@@ -61,9 +61,10 @@ class TaggedView:
     def _shown_test(self, pattern: list[dict], index: int) -> dict:
         """What a ruler pattern tests of the token it sets, as the tags show it; {} (any token) when a
         quantifier may move that token away from pattern[index]."""
-        if any("OP" in spec for spec in pattern) or not -len(pattern) <= index < len(pattern):
+        test = indexed_token(pattern, index)
+        if test is None or any("OP" in spec for spec in pattern):
             return {}
-        return {key: value for key, value in pattern[index].items() if key in self.visible}
+        return {key: value for key, value in test.items() if key in self.visible}
 
     def attribute(self, attr: str, condition) -> list[dict] | None:
         """Specs that together cover every token whose `attr` meets `condition` after the parse;
@@ -82,24 +83,17 @@ class TaggedView:
         return _merged(out)
 
     def token(self, spec: dict) -> list[dict]:
-        """Specs that together match every token `spec` can match on the parse."""
+        """Specs that together match every token `spec` can match on the parse: its surface
+        alternatives (msglint.ruleset.gates), each narrowed by what the tags show."""
+        surface = alternatives(spec, self._lemma_forms, self._surface)
         if spec.get("OP") == "!":
-            return [{}]
-        kept = {key: value for key, value in spec.items() if key == "OP" or key in self._surface}
-        choices = []
-        for attr, condition in spec.items():
-            if attr in kept or attr == "LEMMA":
-                continue
-            ruled = self.attribute(attr, condition)
-            if ruled is not None:
-                choices.append(ruled)
-        if "LEMMA" in spec and not any(attr in kept for attr in LITERAL_ATTRS):
-            choices.append(alternatives({"LEMMA": spec["LEMMA"]}, self._lemma_forms, self._surface))
-        if math.prod(len(choice) for choice in choices) > MAX_ALTERNATIVES:
-            choices = [choice for choice in choices if len(choice) == 1]
-        out = _merged([_combined([kept, *specs]) for specs in itertools.product(*choices)])
+            return surface
+        ruled = [found for attr, condition in spec.items() if (found := self.attribute(attr, condition)) is not None]
+        if len(surface) * math.prod(len(choice) for choice in ruled) > MAX_ALTERNATIVES:
+            ruled = [choice for choice in ruled if len(choice) == 1]
+        out = _merged([_combined(list(specs)) for specs in itertools.product(surface, *ruled)])
         if not out and "OP" in spec:
-            return [{"OP": spec["OP"]}]  # a token no tag leads to may still be skipped, or any token
+            return any_token(spec)  # a token no tag leads to may still be skipped
         return out
 
     def pattern(self, pattern: list[dict]) -> list[list[dict]]:
@@ -145,7 +139,7 @@ class TagGates:
         self._gates: dict[tuple, tuple[Matcher, int, tuple | None]] = {}
 
     def add_tokens(self, owner: tuple, pattern: list[dict], unsure: tuple | None) -> None:
-        relaxed = [p for p in self.view.pattern(pattern) if p]
+        relaxed = self.view.pattern(pattern)
         matcher = None  # a token no tag can lead to: the pattern never matches
         if relaxed:
             matcher = Matcher(self._vocab, validate=False)

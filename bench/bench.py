@@ -248,7 +248,8 @@ def main() -> None:
     parser.add_argument("--memory-words", type=int, nargs=2, default=[20_000, 200_000], metavar=("SMALL", "LARGE"),
                         help="sizes in words of the single files whose peak memory is compared")
     parser.add_argument("--only", metavar="PARTS", default=",".join(PARTS),
-                        help=f"comma-separated parts to run, of {', '.join(PARTS)} (default: all)")
+                        help=f"comma-separated parts to run, of {', '.join(PARTS)} (default: all; "
+                             "dev and process read the dev sets, so they run only with --dev)")
     args = parser.parse_args()
     parts = set(args.only.split(","))
     if not parts <= set(PARTS):

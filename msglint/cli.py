@@ -85,15 +85,15 @@ def check(paths, relationship, customer_level, style, output_format, fail_on, in
     Policy(select=cli_select, ignore=cli_ignore).check_known(ruleset.ids)
     policies = {}
     for config in configs:  # select, ignore and severities follow each file's config, as context does
-        Policy.of_config(config, ruleset.ids)
-        policies[config.path] = Policy(select=cli_select or config.select, ignore=config.ignore + cli_ignore,
-                                       severities=config.severities)
+        of_file = Policy.of_config(config, ruleset.ids)
+        policies[config.path] = Policy(select=cli_select or of_file.select, ignore=of_file.ignore + cli_ignore,
+                                       severities=of_file.severities)
     vanished: list[MsglintError] = []
     items = iter_messages(inputs, read_ahead=read_ahead, config=explicit, command_line=command_line,
                           input_format=input_format, vanished=vanished)
     linter = build_linter(ruleset, model=model or settings.model, use_cache=not no_cache, jobs=jobs)
     writer = (_diff_writer() if show_diff else writer_for(output_format))(
-        sys.stdout,
+        _ReportStream(sys.stdout),
         fail_on=fail_on,
         colour=sys.stdout.isatty() and "NO_COLOR" not in os.environ,
         show_levels=len(inputs) == 1 if show_levels is None else show_levels,
@@ -111,6 +111,37 @@ def check(paths, relationship, customer_level, style, output_format, fail_on, in
         more = f" (and {len(vanished) - 1} more file(s))" if len(vanished) > 1 else ""
         raise MsglintError(f"{vanished[0]}{more}")
     return EXIT_FINDINGS if tally.failing else EXIT_CLEAN
+
+
+def _cannot_write(exc: OSError) -> str:
+    return f"cannot write the output ({exc.strerror or exc})"
+
+
+class _ReportStream:
+    """The stream a report is written to: a write the system refuses (a full disk, a failing device)
+    is one error line and exit 2; a reader that went away is left to main()."""
+
+    def __init__(self, stream):
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        try:
+            return self._stream.write(text)
+        except BrokenPipeError:
+            raise
+        except OSError as exc:
+            raise MsglintError(_cannot_write(exc)) from None
+
+    def flush(self) -> None:
+        try:
+            self._stream.flush()
+        except BrokenPipeError:
+            raise
+        except OSError as exc:
+            raise MsglintError(_cannot_write(exc)) from None
+
+    def __getattr__(self, name: str):
+        return getattr(self._stream, name)
 
 
 def _diff_writer():
@@ -324,11 +355,6 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:
         sys.stderr.close()
         return EXIT_CLEAN
-    except OSError as exc:  # the output could not be written (a full disk, a failing device)
-        reason = exc.strerror or str(exc)
-        click.echo(f"msglint: error: {exc.filename}: {reason}" if exc.filename
-                   else f"msglint: error: cannot write the output ({reason})", err=True)
-        return EXIT_ERROR
     except Exception as exc:  # noqa: BLE001 - the promise is "never a traceback"
         if os.environ.get("MSGLINT_DEBUG"):
             raise
@@ -365,7 +391,7 @@ def _flushed(code: int) -> int:
             pass  # a stream main() closed
         except OSError as exc:
             try:
-                os.write(2, f"msglint: error: cannot write the output ({exc.strerror or exc})\n".encode())
+                os.write(2, f"msglint: error: {_cannot_write(exc)}\n".encode())
             except OSError:
                 pass
             code = EXIT_ERROR

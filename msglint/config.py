@@ -90,9 +90,7 @@ def _load_yaml_config(path: Path) -> Config:
     try:
         data = yamlio.load(read_config_text(path))
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f":{mark.line + 1}" if mark is not None else ""
-        raise MsglintError(f"{path}{where}: config is not valid YAML ({yamlio.problem(exc)})") from None
+        raise MsglintError(f"{path}{yamlio.error_line(exc)}: config is not valid YAML ({yamlio.problem(exc)})") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise MsglintError(f"{path}: cannot read config ({exc})") from None
     return _parse({} if data is None else data, path)

@@ -147,6 +147,13 @@ def load(text: str, loader: type[Loader] = Loader):
     return yaml.load(text, Loader=loader)  # noqa: S506 - a safe loader with narrower booleans
 
 
+def error_line(exc: yaml.YAMLError) -> str:
+    """":N", the line the error is on, or "" when libyaml gives none: what follows a path in an
+    error message."""
+    mark = getattr(exc, "problem_mark", None)
+    return f":{mark.line + 1}" if mark is not None else ""
+
+
 def problem(exc: yaml.YAMLError) -> str:
     """What is wrong, in a few words and on one line, for an error message (never the document)."""
     text = getattr(exc, "problem", None) or "invalid YAML"

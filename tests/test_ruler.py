@@ -39,7 +39,7 @@ def test_annotations_equal_spacys_through_the_lemmatizer(nlp):
     assert got == expected
 
 
-def test_a_ruler_with_patterns_it_does_not_cover_is_left_to_spacy(ruleset):
+def test_a_ruler_with_patterns_it_does_not_cover_is_left_to_spacy():
     nlp = spacy.blank("en")
     ruler = nlp.add_pipe("attribute_ruler")
     ruler.add([[{"LOWER": "a"}, {"LOWER": "b", "OP": "?"}]], {"TAG": "X"})

@@ -40,6 +40,7 @@ def _package_folder(name: str) -> Path:
     return Path(spec.origin).parent if spec and spec.origin else Path(name)
 
 
+@functools.lru_cache(maxsize=8)
 def _meta(name: str) -> dict:
     """A pipeline's meta.json, read from its folder without importing spaCy ({} when there is none)."""
     folder = Path(name) if Path(name).is_dir() else _package_folder(name)

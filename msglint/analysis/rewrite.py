@@ -59,16 +59,21 @@ def _is_filler(text: str) -> bool:
     return all(not ch.isalnum() for ch in text)
 
 
+def _last_starting_by(units: list[tuple[int, int]], offset: int) -> int:
+    """The index of the last unit that starts at or before `offset` (-1: none)."""
+    return bisect.bisect_right(units, (offset, float("inf"))) - 1
+
+
 def _unit_of(units: list[tuple[int, int]], offset: int) -> tuple[int, int] | None:
     """The unit holding `offset` (units are in order and do not overlap)."""
-    index = bisect.bisect_right(units, (offset, float("inf"))) - 1
+    index = _last_starting_by(units, offset)
     return units[index] if index >= 0 and units[index][0] <= offset < units[index][1] else None
 
 
 def drop_sentences(text: str, units: list[tuple[int, int]], start: int, end: int) -> list[Op]:
     """The flagged words are whole sentences ("Nicely done!", "Yes. Correct. Confirmed."): drop
     them, when the message says something else."""
-    first_index = max(0, bisect.bisect_right(units, (start, float("inf"))) - 1)
+    first_index = max(0, _last_starting_by(units, start))
     covered = [(s, e) for s, e in itertools.takewhile(lambda u: u[0] < end, units[first_index:]) if start < e]
     if not covered:
         return []
@@ -304,18 +309,17 @@ def attach_rewrites(results: list[Result], linter) -> list[Result]:
     file holds the text to replace. Sentences that need their parse are parsed together, once."""
     plans: dict[tuple[int, int], list[Op]] = {}
     pending: list[_Pending] = []
-    units_of: dict[int, list[tuple[int, int]]] = {}
     for r_index, result in enumerate(results):
         message = result.message
         if message is None:
             continue
+        units = None
         for f_index, finding in enumerate(result.findings):
             key, entry = strategies_for(finding.rule)
             if entry is None or finding.category == "pyramid":
                 continue
-            if r_index not in units_of:  # once per message, not per finding
-                units_of[r_index] = split_units(message.text)
-            units = units_of[r_index]
+            if units is None:  # once per message, not per finding
+                units = split_units(message.text)
             start, end = finding.location.start, finding.location.end
             if end <= start:
                 continue

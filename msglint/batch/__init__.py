@@ -15,8 +15,8 @@ from typing import Callable, Iterator
 
 from ..errors import MsglintError
 from .engines import dask_engine, local_engine
-from .job import OUTPUT_COLUMNS, JobSpec, Summary, TextAnalysis, analyse_texts, key_value, process_chunk, text_value
-from .output import RowWriter
+from .job import JobSpec, Summary, TextAnalysis, analyse_texts, key_value, process_chunk, text_value
+from .output import OUTPUT_COLUMNS, RowWriter
 from .tables import RowFault, clip, iter_rows, require_columns, scan_table
 
 FAULT_LINE_LIMIT = 400  # a fault is one line on stderr, however long the path or the row

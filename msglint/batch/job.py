@@ -17,7 +17,6 @@ from ..levels import parse_level
 from ..sources.message import message_from_text
 from ..analysis.pyramid import highest_allowed
 from ..ruleset.loading import SEVERITY_RANK
-from .output import OUTPUT_COLUMNS
 from .tables import RowFault, clip, shown
 
 OVERREACH = "pyramid.overreach"

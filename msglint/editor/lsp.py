@@ -32,7 +32,6 @@ SEVERITY = {"error": types.DiagnosticSeverity.Error, "warning": types.Diagnostic
 LANGUAGE_FORMATS = {"markdown": "markdown", "html": "html", "plaintext": "text", "eml": "eml"}
 
 
-
 class MsglintLanguageServer(LanguageServer):
     def __init__(self) -> None:
         super().__init__("msglint", __version__)

@@ -13,6 +13,7 @@ from .. import yamlio
 from ..sources.context import parse_context_fields
 from ..errors import MsglintError
 from ..sources.inputs import read_regular_file
+from ..sources.message import decode
 from ..levels import LEVEL_NAMES
 
 
@@ -43,11 +44,11 @@ def load_corpus(root: Path) -> list[Case]:
     cases: list[Case] = []
     seen: dict[str, str] = {}
     for path in corpus_files(root):
+        text = decode(read_regular_file(path), path=str(path))  # not a FIFO or /dev/zero
         try:
-            data = yamlio.load(read_regular_file(path).decode("utf-8")) or {}  # not a FIFO or /dev/zero
-        except (yaml.YAMLError, UnicodeDecodeError) as exc:
-            problem = yamlio.problem(exc) if isinstance(exc, yaml.YAMLError) else "not UTF-8"
-            raise MsglintError(f"{path}: not valid YAML ({problem})") from None
+            data = yamlio.load(text) or {}
+        except yaml.YAMLError as exc:
+            raise MsglintError(f"{path}{yamlio.error_line(exc)}: not valid YAML ({yamlio.problem(exc)})") from None
         entries = data.get("cases") if isinstance(data, dict) else None
         if not isinstance(entries, list):
             raise MsglintError(f"{path}: a corpus file is a mapping with a 'cases' list")

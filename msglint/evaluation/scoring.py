@@ -14,7 +14,7 @@ from ..errors import MsglintError
 from ..sources.inputs import read_regular_file
 from ..analysis.findings import Result
 from ..levels import LEVEL_NAMES
-from ..sources.message import message_from_text
+from ..sources.message import decode, message_from_text
 
 
 @dataclass(frozen=True)
@@ -40,11 +40,7 @@ def load_labelled(path: Path) -> list[Labelled]:
 
 def _load_jsonl(path: Path) -> list[Labelled]:
     # a FIFO or /dev/zero would block or never end: regular files only, bounded
-    data = read_regular_file(path, limit=MAX_LABELLED_BYTES)
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise MsglintError(f"{path}: not valid UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start})") from None
+    text = decode(read_regular_file(path, limit=MAX_LABELLED_BYTES), path=str(path))
     items = []
     # JSON Lines ends records at \n only: str.splitlines would also split inside U+2028 and friends.
     for number, line in enumerate(text.split("\n"), start=1):

@@ -239,9 +239,7 @@ def load_rule_file(path: Path, data: bytes | None = None) -> tuple[list[Rule], d
     try:
         data = yamlio.load(text, _line_loader())
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f":{mark.line + 1}" if mark is not None else ""
-        raise MsglintError(f"{path}{where}: not valid YAML ({yamlio.problem(exc)})") from None
+        raise MsglintError(f"{path}{yamlio.error_line(exc)}: not valid YAML ({yamlio.problem(exc)})") from None
     if not isinstance(data, dict):
         raise MsglintError(f"{path}:1: a rule file is a mapping with a 'rules' list")
     unknown = set(data) - {"rules", "levels", "classes", LINE_KEY}

@@ -94,9 +94,8 @@ def _front_matter(original: str, path: str) -> tuple[dict[str, Any], int]:
     try:
         loaded = yamlio.load(raw_front_matter)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f":{mark.line + 2}" if mark is not None else ""
-        raise MsglintError(f"{path}{where}: front matter is not valid YAML ({yamlio.problem(exc)})") from None
+        # the split front matter starts with the end of the opening "---" line: its lines are the file's
+        raise MsglintError(f"{path}{yamlio.error_line(exc)}: front matter is not valid YAML ({yamlio.problem(exc)})") from None
     if loaded is not None and not isinstance(loaded, dict):
         raise MsglintError(f"{path}:2: front matter must be a mapping of keys to values")
     return loaded or {}, len(original) - len(body)

@@ -332,6 +332,21 @@ def test_a_repeated_key_is_refused_in_every_yaml_but_merge_keys_still_work():
     assert yamlio.load("base: &b {x: 1}\nuse:\n  <<: *b\n  x: 2\n") == {"base": {"x": 1}, "use": {"x": 2}}
 
 
+def test_a_repeated_key_in_a_rule_file_or_front_matter_is_one_error_naming_its_line(run_cli, tmp_path):
+    rules = tmp_path / "house.yaml"
+    rules.write_text("rules:\n  - id: house.a\n    category: tone\n    category: style\n", encoding="utf-8")
+    result = run_cli("check", "--no-cache", "--rules", str(rules), "-", stdin=b"Socks.\n")
+    assert result.exit_code == 2
+    assert result.stderr.strip() == (f"msglint: error: {rules}:4: not valid YAML "
+                                     "(duplicate key 'category' (first on line 3))")
+    copy = tmp_path / "copy.md"
+    copy.write_text("---\ntone: plain\ntone: warm\n---\nSocks, 3 for $10.\n", encoding="utf-8")
+    result = run_cli("check", "--no-cache", str(copy))
+    assert result.exit_code == 2
+    assert result.stderr.strip() == (f"msglint: error: {copy}:3: front matter is not valid YAML "
+                                     "(duplicate key 'tone' (first on line 2))")
+
+
 def test_a_config_with_a_repeated_key_stops_the_run_naming_it(run_cli, tmp_path, monkeypatch):
     (tmp_path / ".msglint.yaml").write_text("fail-on: error\nfail-on: info\n", encoding="utf-8")
     (tmp_path / "copy.txt").write_text("Socks, 3 for $10.\n", encoding="utf-8")

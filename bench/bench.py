@@ -28,6 +28,10 @@ import tempfile
 import time
 from pathlib import Path
 
+# msglint's console entry runs the model's matrix products on one thread unless the user chose
+# (msglint.cli.one_blas_thread_by_default): the in-process rows do the same, set before numpy loads.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
 REPO = Path(__file__).resolve().parent.parent
 DEV_SETS = [REPO.parent / "shared" / "eval" / name for name in ("dev.jsonl", "dev2.jsonl")]
 sys.path.insert(0, str(REPO))
@@ -158,8 +162,12 @@ def throughput(title: str, messages: list[str], model: str, jobs: int, repeat: i
 
     words = words_in(messages)
     print(f"{title}: {len(messages)} messages, {words:,} words")
+    from thinc.api import use_ops
+
     full = spacy.load(model)
     no_ner = spacy.load(model, exclude=["ner"])
+    with use_ops("numpy", use_blis=False):  # as msglint loads it (msglint.analysis.nlp)
+        full_numpy = spacy.load(model)
     ruleset = build_ruleset(settings_config(None), (), builtin=True)
     items = [(message_from_text(m), Context()) for m in messages]
     linters = {"msglint, parsing every unit": Linter(ruleset, pipeline=model, shortcut=False),
@@ -169,7 +177,8 @@ def throughput(title: str, messages: list[str], model: str, jobs: int, repeat: i
         linter.compiled  # compile before the clock starts, as a long run would
     rows = {"spaCy tokenizer only (ceiling)": lambda: list(full.tokenizer.pipe(messages, batch_size=256)),
             "spaCy full pipeline (baseline)": lambda: list(full.pipe(messages, batch_size=64)),
-            "spaCy without ner": lambda: list(no_ner.pipe(messages, batch_size=64))}
+            "spaCy without ner": lambda: list(no_ner.pipe(messages, batch_size=64)),
+            "spaCy full, numpy's matrix product": lambda: list(full_numpy.pipe(messages, batch_size=64))}
     rows.update({label: (lambda linter=linter: list(linter.check(items))) for label, linter in linters.items()})
     best = best_in_turns(rows, repeat)
     baseline = best["spaCy full pipeline (baseline)"]
@@ -184,8 +193,9 @@ def throughput(title: str, messages: list[str], model: str, jobs: int, repeat: i
     print()
 
 
-PLAIN_PIPE = """import pathlib, sys, spacy
-nlp = spacy.load(sys.argv[1])
+PLAIN_PIPE = """import pathlib, sys, spacy, thinc.api
+with thinc.api.use_ops("numpy", use_blis=sys.argv[3:] != ["--numpy"]):
+    nlp = spacy.load(sys.argv[1])
 texts = [p.read_text(encoding="utf-8") for p in sorted(pathlib.Path(sys.argv[2]).iterdir())]
 for doc in nlp.pipe(texts, batch_size=64):
     pass
@@ -217,6 +227,7 @@ def whole_process(root: Path, model: str, files: int, repeat: int, other: dict) 
     script.write_text(PLAIN_PIPE)
     python = sys.executable
     commands = {"python plain_pipe.py (spaCy full pipeline)": [python, str(script), model, str(folder)],
+                "the same, numpy's matrix product": [python, str(script), model, str(folder), "--numpy"],
                 "msglint check --no-cache DIR": [python, "-m", "msglint", "check", "--no-cache", "--format", "json",
                                                  str(folder)]}
     rows = {label: (lambda c=command: run_quietly(c)) for label, command in commands.items()}

@@ -93,7 +93,7 @@ def check(paths, relationship, customer_level, style, output_format, fail_on, in
                           input_format=input_format, vanished=vanished)
     linter = build_linter(ruleset, model=model or settings.model, use_cache=not no_cache, jobs=jobs)
     writer = (_diff_writer() if show_diff else writer_for(output_format))(
-        _ReportStream(sys.stdout),
+        sys.stdout,
         fail_on=fail_on,
         colour=sys.stdout.isatty() and "NO_COLOR" not in os.environ,
         show_levels=len(inputs) == 1 if show_levels is None else show_levels,
@@ -117,27 +117,29 @@ def _cannot_write(exc: OSError) -> str:
     return f"cannot write the output ({exc.strerror or exc})"
 
 
-class _ReportStream:
-    """The stream a report is written to: a write the system refuses (a full disk, a failing device)
-    is one error line and exit 2; a reader that went away is left to main()."""
+class _OutputStream:
+    """Standard output while a command runs (main() puts it in place for every command): a write the
+    system refuses (a full disk, a failing device) is one error line and exit 2; a reader that went
+    away is left to main()."""
+
+    refused: set[int] = set()  # ids of the streams whose refusal was said (the exit's flush says it once)
 
     def __init__(self, stream):
         self._stream = stream
 
     def write(self, text: str) -> int:
-        try:
-            return self._stream.write(text)
-        except BrokenPipeError:
-            raise
-        except OSError as exc:
-            raise MsglintError(_cannot_write(exc)) from None
+        return self._guarded(self._stream.write, text)
 
     def flush(self) -> None:
+        self._guarded(self._stream.flush)
+
+    def _guarded(self, operation, *args):
         try:
-            self._stream.flush()
+            return operation(*args)
         except BrokenPipeError:
             raise
         except OSError as exc:
+            _OutputStream.refused.add(id(self._stream))
             raise MsglintError(_cannot_write(exc)) from None
 
     def __getattr__(self, name: str):
@@ -282,6 +284,9 @@ def batch(messages, recipients, template_column, text_column, id_column, level_c
     if report_path:
         from .batch.html_report import HtmlReport
 
+        if not os.path.isdir(os.path.dirname(os.path.abspath(report_path))):  # said before the send is checked, not after
+            raise MsglintError(f"{report_path}: cannot write the report (its folder does not exist)")
+
         report = HtmlReport(messages=messages, spec=spec, recipients=recipients)
     bar = None
     if not quiet and sys.stderr.isatty():
@@ -335,6 +340,9 @@ def serve(host, port):
 
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; every expected failure is one line on stderr and exit code 2."""
+    stdout = sys.stdout
+    if stdout is not None and not isinstance(stdout, _OutputStream):
+        sys.stdout = _OutputStream(stdout)
     try:
         result = cli.main(args=argv, prog_name="msglint", standalone_mode=False)
     except MsglintError as exc:
@@ -360,6 +368,8 @@ def main(argv: list[str] | None = None) -> int:
             raise
         click.echo(f"msglint: internal error: {type(exc).__name__}: {exc} (set MSGLINT_DEBUG=1 for details)", err=True)
         return EXIT_ERROR
+    finally:
+        sys.stdout = stdout
     return result if isinstance(result, int) else EXIT_CLEAN
 
 
@@ -401,9 +411,11 @@ def _flushed(code: int) -> int:
         except ValueError:
             pass  # a stream main() closed
         except OSError as exc:
+            code = EXIT_ERROR
+            if id(stream) in _OutputStream.refused:
+                continue  # the run already said so
             try:
                 os.write(2, f"msglint: error: {_cannot_write(exc)}\n".encode())
             except OSError:
                 pass
-            code = EXIT_ERROR
     return code

@@ -98,3 +98,34 @@ def test_report_skips_faulty_rows_and_counts_rows_kept_by_resume(run_cli, tmp_pa
     assert "internal error" not in again.stderr and again.exit_code == 1
     text = html.unescape(re.sub(r"<[^>]+>", "", report.read_text(encoding="utf-8")))
     assert re.search(r"\b1 recipients?, 1 overreached", text), text[:2000]
+
+
+
+def test_a_report_in_a_missing_folder_is_refused_before_the_send_is_checked(run_cli, tmp_path):
+    rows = [{"id": "a", "level": "1", "text": "We miss you! Come back for 10% off."}]
+    missing = tmp_path / "no-such-folder" / "report.html"
+    result = run_cli("batch", "--quiet", "--messages", _csv(tmp_path / "rendered.csv", rows),
+                     "--output", str(tmp_path / "out.jsonl"), "--report", str(missing))
+    assert result.exit_code == 2
+    assert result.stderr.strip().splitlines() == [f"msglint: error: {missing}: cannot write the report "
+                                                  "(its folder does not exist)"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["rendered.csv"]
+
+
+def test_a_report_the_disk_refuses_is_one_error_line_and_leaves_no_partial_file(run_cli, tmp_path, monkeypatch):
+    import errno
+
+    import msglint.batch.html_report as html_report
+
+    def full_disk(source, target):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(html_report.os, "replace", full_disk)
+    rows = [{"id": "a", "level": "1", "text": "We miss you! Come back for 10% off."}]
+    report = tmp_path / "report.html"
+    result = run_cli("batch", "--quiet", "--messages", _csv(tmp_path / "rendered.csv", rows),
+                     "--output", str(tmp_path / "out.jsonl"), "--report", str(report))
+    assert result.exit_code == 2
+    assert result.stderr.strip().splitlines() == [f"msglint: error: {report}: cannot write the report "
+                                                  "(No space left on device)"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.jsonl", "rendered.csv"]

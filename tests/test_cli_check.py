@@ -412,12 +412,15 @@ def test_console_entry_runs_every_exit_handler_and_flushes_after_them(tmp_path):
 
 
 @pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
-def test_output_that_cannot_be_written_is_one_error_line_and_exit_2():
+@pytest.mark.parametrize("command", [["check", str(REPO / "examples")], ["rules"], ["rules", "--stages"],
+                                     ["explain", "expressive.unearned-praise"],
+                                     ["eval", str(REPO / "corpora" / "expressive.yaml")]])
+def test_output_that_cannot_be_written_is_one_error_line_and_exit_2(command):
     import subprocess
     import sys
 
     with open("/dev/full", "wb") as full:
-        run = subprocess.run([sys.executable, "-m", "msglint", "check", str(REPO / "examples")],
+        run = subprocess.run([sys.executable, "-m", "msglint", *command],
                              stdout=full, stderr=subprocess.PIPE, env=BUFFERED)
     assert run.returncode == 2
     assert run.stderr.decode().splitlines() == ["msglint: error: cannot write the output (No space left on device)"]

@@ -90,8 +90,12 @@ class HtmlReport:
                 + "\n".join(sections))
         document = PAGE.format(version=__version__, body=body)
         partial = f"{path}.{os.getpid()}.partial"
-        Path(partial).write_text(document, encoding="utf-8")
-        os.replace(partial, path)  # never a half-written report
+        try:
+            Path(partial).write_text(document, encoding="utf-8")
+            os.replace(partial, path)  # never a half-written report
+        except OSError as exc:
+            Path(partial).unlink(missing_ok=True)
+            raise MsglintError(f"{path}: cannot write the report ({exc.strerror or exc})") from None
 
     def _section(self, template: str, text: str | None, result) -> str:
         levels, level = self.levels[template], self.detected[template]

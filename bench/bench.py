@@ -101,6 +101,21 @@ def dev_messages(min_words: int) -> list[str]:
     return messages
 
 
+def write_dev_copy(folder: Path, files: int) -> int:
+    """One file per message of the dev sets' real copy, repeated, every sentence made unique; the
+    words written (0, and no folder, when the dev sets are absent)."""
+    texts = dev_texts()
+    if not texts:
+        return 0
+    folder.mkdir()
+    counter, words = itertools.count(1), 0
+    for index in range(files):
+        message = _uniquify(texts[index % len(texts)], counter)
+        words += len(message.split())
+        (folder / f"m{index:05}.txt").write_text(message, encoding="utf-8")
+    return words
+
+
 PARTS = ("generated", "dev", "process", "startup", "memory")
 
 
@@ -213,16 +228,10 @@ def other_version(folder: str | None) -> dict:
 def whole_process(root: Path, model: str, files: int, repeat: int, other: dict) -> None:
     """`msglint check --no-cache DIR` against a plain nlp.pipe script, both as users start them,
     over one file per message of the dev sets' real copy (repeated, every sentence made unique)."""
-    texts = dev_texts()
-    if not texts:
-        return
     folder = root / "dev-copy"
-    folder.mkdir()
-    counter, words = itertools.count(1), 0
-    for index in range(files):
-        message = _uniquify(texts[index % len(texts)], counter)
-        words += len(message.split())
-        (folder / f"m{index:05}.txt").write_text(message, encoding="utf-8")
+    words = write_dev_copy(folder, files)
+    if not words:
+        return
     script = root / "plain_pipe.py"
     script.write_text(PLAIN_PIPE)
     python = sys.executable

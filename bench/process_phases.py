@@ -1,0 +1,158 @@
+"""Where a whole `msglint check --no-cache` run spends its time, cold, as the bench's whole-process
+row starts it: one file per message of the dev sets' real copy (made unique as bench.py makes it),
+written to a temporary folder, checked once in this fresh process.
+
+    python bench/process_phases.py                 # 2,000 files, as `bench.py --dev`
+    python bench/process_phases.py --files 500
+
+Phases nest as the run does ("units" holds planning, the surface, the model; "the model" holds its
+pipes), so they do not sum. One cold run is the point: run it a few times and read the spread.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import io
+import os
+import sys
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # as msglint's console entry sets it
+
+START = time.perf_counter()
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+spent: Counter = Counter()
+
+
+def timed(owner, name: str, label: str) -> None:
+    function = getattr(owner, name)
+
+    def wrapper(*args, **kwargs):
+        start = time.perf_counter()
+        try:
+            return function(*args, **kwargs)
+        finally:
+            spent[label] += time.perf_counter() - start
+
+    setattr(owner, name, wrapper)
+
+
+def timed_pipes(engine) -> None:
+    """The model's time per pipe, as Linter._through runs them."""
+
+    def through(self, docs, pipes, batch_size):
+        stream = list(docs)
+        for name, pipe in self.nlp.pipeline:
+            if name in pipes:
+                pipe = self._stand_ins.get(name, pipe)
+                start = time.perf_counter()
+                stream = list(pipe.pipe(stream, batch_size=batch_size) if hasattr(pipe, "pipe") else map(pipe, stream))
+                spent[f"  the model: {name}"] += time.perf_counter() - start
+        return stream
+
+    engine.Linter._through = through
+
+
+class _TimedTokenizer:
+    """The pipeline's tokenizer, with the time its Docs take to make counted (they are made as the
+    units are consumed, so no wrapper around a caller could tell)."""
+
+    def __init__(self, tokenizer):
+        self._tokenizer = tokenizer
+
+    def __call__(self, text):
+        start = time.perf_counter()
+        try:
+            return self._tokenizer(text)
+        finally:
+            spent["tokenizing (inside units and paragraphs)"] += time.perf_counter() - start
+
+    def pipe(self, texts, **kwargs):
+        docs = self._tokenizer.pipe(texts, **kwargs)
+        while True:
+            start = time.perf_counter()
+            doc = next(docs, None)
+            spent["tokenizing (inside units and paragraphs)"] += time.perf_counter() - start
+            if doc is None:
+                return
+            yield doc
+
+    def __getattr__(self, name):
+        return getattr(self._tokenizer, name)
+
+
+def timed_tokenizer(nlp_module) -> None:
+    load = nlp_module.load_pipeline
+
+    def load_pipeline(*args, **kwargs):
+        nlp = load(*args, **kwargs)
+        if not isinstance(nlp.tokenizer, _TimedTokenizer):
+            nlp.tokenizer = _TimedTokenizer(nlp.tokenizer)
+        return nlp
+
+    nlp_module.load_pipeline = load_pipeline
+
+
+ORDER = ["importing spaCy", "loading the rules", "reading and validating the files", "loading the pipeline",
+         "compiling the rules", "tokenizing (inside units and paragraphs)", "units (everything per unit)",
+         "  planning the patterns the copy reaches", "  the surface: words, anchors, gates, matching",
+         "  the model (tagged and parsed units)", "  the model: tok2vec", "  the model: tagger",
+         "  the model: parser", "  the model: attribute_ruler", "  the model: lemmatizer",
+         "  matching past the surface", "paragraphs (tokenizing and matching)", "rewrites"]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--files", type=int, default=2_000)
+    args = parser.parse_args()
+    from bench import write_dev_copy  # noqa: E402 - after the clock starts: it imports msglint's corpus reader
+
+    with tempfile.TemporaryDirectory() as root:
+        folder = Path(root) / "dev-copy"
+        words = write_dev_copy(folder, args.files)
+        if not words:
+            sys.exit("no dev sets beside this checkout (../shared/eval)")
+        before_run = time.perf_counter()
+        import msglint.cli as cli
+
+        start = time.perf_counter()
+        import spacy  # noqa: F401 - timed alone: the plain script pays it too
+
+        spent["importing spaCy"] = time.perf_counter() - start
+        import msglint.analysis.engine as engine
+        import msglint.analysis.nlp as nlp
+        import msglint.api as api
+        import msglint.ruleset.compiling as compiling
+
+        timed(api, "build_ruleset", "loading the rules")
+        timed(api, "validate_inputs", "reading and validating the files")
+        timed(nlp, "load_pipeline", "loading the pipeline")
+        timed_tokenizer(nlp)
+        timed(compiling.CompiledRules, "__init__", "compiling the rules")
+        timed(engine.Linter, "_syntactic_hits", "units (everything per unit)")
+        timed(compiling.CompiledRules, "_plan", "  planning the patterns the copy reaches")
+        # the surface work less planning, which it starts
+        timed(compiling.CompiledRules, "start", "  the surface: words, anchors, gates, matching")
+        timed(engine.Linter, "_annotate", "  the model (tagged and parsed units)")
+        timed(compiling.CompiledRules, "advance", "  matching past the surface")  # (and on it, inside "start")
+        timed(engine.Linter, "_lexical_hits", "paragraphs (tokenizing and matching)")
+        timed(engine, "attach_rewrites", "rewrites")
+        timed_pipes(engine)
+        with contextlib.redirect_stdout(io.StringIO()):
+            code = cli.main(["check", "--no-cache", "--format", "json", str(folder)])
+        total = time.perf_counter() - before_run
+    print(f"msglint check --no-cache --format json: {args.files:,} files of dev copy ({words:,} words), "
+          f"exit {code}, {total:.2f} s in process (interpreter start not included)")
+    spent["  the surface: words, anchors, gates, matching"] -= spent["  planning the patterns the copy reaches"]
+    for label in ORDER:
+        print(f"  {label:48} {spent[label]:6.2f} s")
+
+
+if __name__ == "__main__":
+    main()

@@ -28,13 +28,14 @@ import tempfile
 import time
 from pathlib import Path
 
-# msglint's console entry runs the model's matrix products on one thread unless the user chose
-# (msglint.cli.one_blas_thread_by_default): the in-process rows do the same, set before numpy loads.
-os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
-
 REPO = Path(__file__).resolve().parent.parent
 DEV_SETS = [REPO.parent / "shared" / "eval" / name for name in ("dev.jsonl", "dev2.jsonl")]
 sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(REPO / "bench"))
+
+from timers import one_blas_thread  # noqa: E402
+
+one_blas_thread()  # the in-process rows as the console entry runs them: set before numpy loads
 
 from msglint.evaluation.corpus import load_corpus  # noqa: E402
 
@@ -177,11 +178,11 @@ def throughput(title: str, messages: list[str], model: str, jobs: int, repeat: i
 
     words = words_in(messages)
     print(f"{title}: {len(messages)} messages, {words:,} words")
-    from thinc.api import use_ops
+    from msglint.analysis.nlp import numpy_matrix_products
 
     full = spacy.load(model)
     no_ner = spacy.load(model, exclude=["ner"])
-    with use_ops("numpy", use_blis=False):  # as msglint loads it (msglint.analysis.nlp)
+    with numpy_matrix_products():  # as msglint builds its own
         full_numpy = spacy.load(model)
     ruleset = build_ruleset(settings_config(None), (), builtin=True)
     items = [(message_from_text(m), Context()) for m in messages]

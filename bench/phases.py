@@ -12,11 +12,14 @@ from __future__ import annotations
 import argparse
 import sys
 import time
-from collections import Counter
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from timers import Timers, one_blas_thread  # noqa: E402
+
+one_blas_thread()  # before numpy loads, as the console entry does
 
 from bench import build_messages, dev_messages  # noqa: E402
 
@@ -28,20 +31,8 @@ from msglint.api import build_ruleset, settings_config  # noqa: E402
 from msglint.sources.context import Context  # noqa: E402
 from msglint.sources.message import message_from_text  # noqa: E402
 
-spent: Counter = Counter()
-
-
-def timed(owner, name: str, label: str) -> None:
-    function = getattr(owner, name)
-
-    def wrapper(*args, **kwargs):
-        start = time.perf_counter()
-        try:
-            return function(*args, **kwargs)
-        finally:
-            spent[label] += time.perf_counter() - start
-
-    setattr(owner, name, wrapper)
+timers = Timers()
+spent, timed = timers.spent, timers.wrap
 
 
 def main() -> None:

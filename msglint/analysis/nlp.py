@@ -74,7 +74,7 @@ def load_pipeline(requested: str | None = None):
     disabled = _meta(name).get("disabled", [])
     excluded = [*EXCLUDED_PIPES, *(pipe for pipe in disabled if isinstance(pipe, str) and pipe not in EXCLUDED_PIPES)]
     try:
-        with _numpy_matrix_products():
+        with numpy_matrix_products():
             nlp = spacy.load(name, exclude=excluded)
     except OSError as exc:
         raise MsglintError(f"cannot load spaCy pipeline {name!r}: {exc}") from None
@@ -85,15 +85,14 @@ def load_pipeline(requested: str | None = None):
     return nlp
 
 
-def _numpy_matrix_products():
-    """Build the models on numpy's matrix product (thinc's own `use_blis=False`) instead of blis.
+def numpy_matrix_products():
+    """A context in which spaCy builds its models on numpy's matrix product (thinc's own
+    `use_blis=False`) instead of blis.
 
-    Nearly all of the model's time is tok2vec's matrix products. On the 2-core machine the speed
-    figures come from, blis took 0.22 s where numpy's OpenBLAS took 0.076 s, one thread each, for
-    the products of 600 units; tok2vec over the units msglint parses went from 0.30 s to 0.15 s.
-    The annotations are the same: tags, heads, labels and lemmas were equal on all 110,928 tokens
-    of the dev sets' and the corpus's units (tests/test_pipeline_loading.py keeps checking it on
-    the corpus). The parser's inner loop keeps spaCy's own code.
+    Most of the model's time is tok2vec's matrix products, which numpy's OpenBLAS did in less than
+    half of blis's time on the machine the README's figures come from (`bench/matrix_product.py`).
+    The annotations are the same as spaCy's own load (tests/test_pipeline_loading.py). The parser's
+    inner loop keeps spaCy's own compiled code.
     """
     from thinc.api import use_ops
 

@@ -284,9 +284,7 @@ def batch(messages, recipients, template_column, text_column, id_column, level_c
     if report_path:
         from .batch.html_report import HtmlReport
 
-        if not os.path.isdir(os.path.dirname(os.path.abspath(report_path))):  # said before the send is checked, not after
-            raise MsglintError(f"{report_path}: cannot write the report (its folder does not exist)")
-
+        HtmlReport.refuse_a_missing_folder(report_path)
         report = HtmlReport(messages=messages, spec=spec, recipients=recipients)
     bar = None
     if not quiet and sys.stderr.isatty():
@@ -395,7 +393,7 @@ def run() -> None:
 def one_blas_thread_by_default(environ) -> None:
     """One thread for the model's matrix products (numpy's OpenBLAS: msglint.analysis.nlp), unless
     the user set OPENBLAS_NUM_THREADS. OpenBLAS would start a thread per core: on two cores that
-    gained 6% alone, but pre-commit runs a hook's file batches in parallel processes and --jobs
+    gained 6-9% alone, but pre-commit runs a hook's file batches in parallel processes and --jobs
     starts workers, and each would then compete with the others for every core. It must be set
     before numpy is imported, which the command line does only once it needs the model."""
     environ.setdefault("OPENBLAS_NUM_THREADS", "1")

@@ -95,7 +95,13 @@ class HtmlReport:
             os.replace(partial, path)  # never a half-written report
         except OSError as exc:
             Path(partial).unlink(missing_ok=True)
-            raise MsglintError(f"{path}: cannot write the report ({exc.strerror or exc})") from None
+            raise _cannot_write(path, exc.strerror or str(exc)) from None
+
+    @staticmethod
+    def refuse_a_missing_folder(path: str) -> None:
+        """Said before a send is checked, not after: the report's folder must exist."""
+        if not os.path.isdir(os.path.dirname(os.path.abspath(path))):
+            raise _cannot_write(path, "its folder does not exist")
 
     def _section(self, template: str, text: str | None, result) -> str:
         levels, level = self.levels[template], self.detected[template]
@@ -195,3 +201,7 @@ footer {{ color: #5b6475; font-size: 12px; margin-top: 24px; }}
 <footer>msglint {version}</footer>
 </body></html>
 """
+
+
+def _cannot_write(path: str, why: str) -> MsglintError:
+    return MsglintError(f"{path}: cannot write the report ({why})")

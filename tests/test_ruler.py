@@ -50,5 +50,5 @@ def test_a_ruler_with_patterns_it_does_not_cover_is_left_to_spacy():
 
 
 def test_only_the_staged_path_uses_it(ruleset, nlp):
-    assert set(Linter(ruleset, nlp=nlp)._stand_ins) == {"attribute_ruler"}
+    assert set(Linter(ruleset, nlp=nlp)._stand_ins) == {"attribute_ruler", "lemmatizer"}
     assert Linter(ruleset, nlp=nlp, shortcut=False)._stand_ins == {}

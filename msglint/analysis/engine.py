@@ -78,17 +78,22 @@ class Linter:
 
     @functools.cached_property
     def _stand_ins(self) -> dict:
-        """Pipes run by msglint's faster equal (msglint.analysis.ruler) on the staged path; the
-        reference path (shortcut=False) runs the pipeline as it is, so the identity tests compare
-        against spaCy's own."""
+        """Pipes run by msglint's faster equals (msglint.analysis.ruler, msglint.analysis.lemmatizer)
+        on the staged path; the reference path (shortcut=False) runs the pipeline as it is, so the
+        identity tests compare against spaCy's own."""
         from spacy.pipeline import AttributeRuler
 
+        from .lemmatizer import FastLemmatizer
         from .ruler import FastRuler
 
         if not self.shortcut:
             return {}
-        return {name: fast for name, pipe in self.nlp.pipeline
-                if isinstance(pipe, AttributeRuler) and (fast := FastRuler.for_pipe(pipe)) is not None}
+        out = {}
+        for name, pipe in self.nlp.pipeline:
+            fast = FastRuler.for_pipe(pipe) if isinstance(pipe, AttributeRuler) else FastLemmatizer.for_pipe(pipe)
+            if fast is not None:
+                out[name] = fast
+        return out
 
     @functools.cached_property
     def compiled(self):

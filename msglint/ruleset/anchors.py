@@ -103,10 +103,14 @@ class LemmaForms:
         self._open_tests = [(_form_test(spec), lemma) for spec, lemma in self.open_specs]
         self._possible: dict[str, frozenset] = {}
         self._forms: dict[str, frozenset] = {}
+        self._known: frozenset | None = None
 
     def is_known(self, form: str) -> bool:
         """A word of the lemmatizer's tables (the rules also make forms that are never words)."""
-        return any(form in index or form in exceptions for index, exceptions, _, _ in self._tables.values())
+        if self._known is None:
+            self._known = frozenset().union(*(words for index, exceptions, _, _ in self._tables.values()
+                                              for words in (index, exceptions)))
+        return form in self._known
 
     def forms(self, lemma: str) -> set[str]:
         """Every lower-case form the pipeline may give this lemma (a superset: some are never words)."""
@@ -167,7 +171,9 @@ class LemmaForms:
             return None
         sure, unsure = set(), set()
         for form in self.forms_of(wanted):
-            (sure if self.possible_lemmas(form) <= wanted else unsure).add(form)
+            # every form may be its own lemma (a proper noun keeps its text), so only a form that is
+            # one of the lemmas can be sure: the rest need no look at the tables
+            (sure if form in wanted and self.possible_lemmas(form) <= wanted else unsure).add(form)
         return sure, unsure
 
 
@@ -242,8 +248,9 @@ class AnchorIndex:
         """The owners with at least one pattern whose required words are all present."""
         found = set(self.unanchored)
         seen: set[int] = set()
-        for word in words:
-            for pattern in self._by_word.get(word, ()):
+        by_word = self._by_word
+        for word in by_word.keys() & words:  # in C: most of a unit's words trigger nothing
+            for pattern in by_word[word]:
                 if pattern in seen:
                     continue
                 seen.add(pattern)

@@ -17,10 +17,13 @@ the rest wins (msglint.ruleset.hits), so splitting one rule's patterns across st
 
 from __future__ import annotations
 
+import functools
+import heapq
 import itertools
 import math
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import Callable
 
 from spacy.errors import MatchPatternError
 from spacy.matcher import DependencyMatcher, Matcher, PhraseMatcher
@@ -92,10 +95,16 @@ class Variant:
     where: str
     shortcut: bool = True
     reference: bool = True
-    note: str = ""
+    # why it is not decided at the surface, for `msglint rules --stages`: text, or a function that
+    # writes it (most notes are never read, and listing a few of thousands of forms costs)
+    note_text: str | Callable[[], str] = ""
     relaxed: list | None = None  # the patterns a gate (msglint.ruleset.gates) tries, past the surface
     unsure: tuple | None = None  # (sure forms, unsure forms): the gate opens only for spans with the latter
     owner: tuple | None = None  # (rule, stage, role, slot) once installed: the candidate it makes a unit
+
+    @property
+    def note(self) -> str:
+        return self.note_text if isinstance(self.note_text, str) else self.note_text()
 
 
 @dataclass
@@ -226,7 +235,7 @@ class CompiledRules:
             nodes = [_lowercase_lemma_node(node) for node in pattern]
             requirements = required_sets([node.get("RIGHT_ATTRS", {}) for node in nodes], self._lemma_forms)
             self._install(self._new([Variant(rule.id, role, "dependency", nodes, PARSED, requirements,
-                                             f"{role}.dependency[{index}]", note="a dependency pattern")]))
+                                             f"{role}.dependency[{index}]", note_text="a dependency pattern")]))
 
     def _new(self, variants: list[Variant]) -> list[Variant]:
         for variant in variants:
@@ -263,12 +272,14 @@ class CompiledRules:
         if not has_lemma or base >= self._lemma_stage:
             if has_lemma and self._lemma_stage > SURFACE:
                 note = "; ".join(filter(None, [note, self.stages.reason("LEMMA")]))
-            variants.append(Variant(rule.id, role, kind, lowered, stage, requirements, where, note=note, relaxed=gate))
+            variants.append(Variant(rule.id, role, kind, lowered, stage, requirements, where, note_text=note,
+                                    relaxed=gate))
             return self._new(variants)
         surface = self._surface_form(lowered)
         if surface is None:
             note = "lemma forms cannot all be listed; " + self.stages.reason("LEMMA")
-            variants.append(Variant(rule.id, role, kind, lowered, stage, requirements, where, note=note, relaxed=gate))
+            variants.append(Variant(rule.id, role, kind, lowered, stage, requirements, where, note_text=note,
+                                    relaxed=gate))
             return self._new(variants)
         surface_pattern, unsure = surface
         surface_requirements = required_sets(surface_pattern, self._lemma_forms)
@@ -278,18 +289,22 @@ class CompiledRules:
             variants.append(Variant(rule.id, role, surface_kind, surface_pattern, base, surface_requirements, where,
                                     reference=False))
         if unsure:
-            known = self._lemma_forms.is_known  # real words first, not the rules' over-generated forms
-            ordered = sorted((f for f in unsure if not f.startswith(ODD_CASE)), key=lambda f: (not known(f), f))
-            shown = ", ".join(ordered[:4]) + (", ..." if len(ordered) > 4 else "")
-            why = f"the lemma of {shown} depends on the tag, and " if ordered else ""
+            words = frozenset(f for f in unsure if not f.startswith(ODD_CASE))
             sure_in_capitals = frozenset(form[1:] for form in unsure if form.startswith(ODD_CASE))
             variants.append(Variant(rule.id, role, kind, lowered, stage, requirements + [unsure], where,
-                                    note=f"{why}a form in capitals may be a proper noun that keeps its own "
-                                         f"lemma: units with these go to the {STAGE_NAMES[stage]} stage",
-                                    relaxed=gate, unsure=(sure_in_capitals, frozenset(ordered))))
+                                    note_text=functools.partial(self._unsure_note, words, stage),
+                                    relaxed=gate, unsure=(sure_in_capitals, words)))
         else:
             variants.append(Variant(rule.id, role, kind, lowered, stage, requirements, where, shortcut=False))
         return self._new(variants)
+
+    def _unsure_note(self, words: frozenset, stage: int) -> str:
+        known = self._lemma_forms.is_known  # real words first, not the rules' over-generated forms
+        first = heapq.nsmallest(5, words, key=lambda f: (not known(f), f))
+        shown = ", ".join(first[:4]) + (", ..." if len(words) > 4 else "")
+        why = f"the lemma of {shown} depends on the tag, and " if words else ""
+        return (f"{why}a form in capitals may be a proper noun that keeps its own lemma: units with these go to "
+                f"the {STAGE_NAMES[stage]} stage")
 
     def _surface_form(self, pattern: list[dict]) -> tuple[list[dict], set[str]] | None:
         """The pattern with each lemma replaced by its sure surface forms, and the unsure forms; None

@@ -150,8 +150,10 @@ def stage_listing(ruleset: RuleSet, model: str | None) -> str:
     return listing(linter.compiled, resolve_pipeline_name(model))
 
 
-def build_linter(ruleset: RuleSet, *, model: str | None, use_cache: bool, jobs: int = 1) -> Linter:
-    """A Linter whose unit results are cached on disk, keyed by everything that could change them."""
+def build_linter(ruleset: RuleSet, *, model: str | None, use_cache: bool, jobs: int = 1,
+                 one_run: bool = False) -> Linter:
+    """A Linter whose unit results are cached on disk, keyed by everything that could change them
+    (one_run: see Linter)."""
     from . import __version__
     from .analysis.cache import ResultCache, default_cache_dir
     from .analysis.nlp import pipeline_identity, resolve_pipeline_name
@@ -161,4 +163,4 @@ def build_linter(ruleset: RuleSet, *, model: str | None, use_cache: bool, jobs: 
     if use_cache:
         salt = f"msglint {__version__}; {pipeline_identity(name)}; rules {ruleset.fingerprint}"
         cache = ResultCache(default_cache_dir(), salt)
-    return Linter(ruleset, pipeline=name, cache=cache, jobs=jobs)
+    return Linter(ruleset, pipeline=name, cache=cache, jobs=jobs, one_run=one_run)

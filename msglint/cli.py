@@ -91,7 +91,8 @@ def check(paths, relationship, customer_level, style, output_format, fail_on, in
     vanished: list[MsglintError] = []
     items = iter_messages(inputs, read_ahead=read_ahead, config=explicit, command_line=command_line,
                           input_format=input_format, vanished=vanished)
-    linter = build_linter(ruleset, model=model or settings.model, use_cache=not no_cache, jobs=jobs)
+    linter = build_linter(ruleset, model=model or settings.model, use_cache=not no_cache, jobs=jobs,
+                          one_run=_one_run())
     writer = (_diff_writer() if show_diff else writer_for(output_format))(
         sys.stdout,
         fail_on=fail_on,
@@ -224,7 +225,8 @@ def evaluate(data, output_format, group_by, show_errors, model, extra_rules, no_
         if not found:
             raise MsglintError(f"{path}: no labelled messages")
         items.extend(found)
-    linter = Linter(build_ruleset(settings, extra_rules, builtin=not no_builtin_rules), pipeline=model or settings.model)
+    linter = Linter(build_ruleset(settings, extra_rules, builtin=not no_builtin_rules), pipeline=model or settings.model,
+                    one_run=_one_run())
     scores, groups = score_groups(linter, items, group_by)
     label = " ".join(data)
     if output_format == "json":
@@ -336,13 +338,14 @@ def serve(host, port):
     return EXIT_CLEAN
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Run the CLI; every expected failure is one line on stderr and exit code 2."""
+def main(argv: list[str] | None = None, *, one_run: bool = False) -> int:
+    """Run the CLI; every expected failure is one line on stderr and exit code 2. one_run: the
+    process ends after this run (the console entry), so the engine may freeze its heap (Linter)."""
     stdout = sys.stdout
     if stdout is not None and not isinstance(stdout, _OutputStream):
         sys.stdout = _OutputStream(stdout)
     try:
-        result = cli.main(args=argv, prog_name="msglint", standalone_mode=False)
+        result = cli.main(args=argv, prog_name="msglint", standalone_mode=False, obj={"one_run": one_run})
     except MsglintError as exc:
         click.echo(f"msglint: error: {exc}", err=True)
         return EXIT_ERROR
@@ -382,12 +385,17 @@ def run() -> None:
     running (the editor's server, a Dask client), the usual exit waits for them.
     """
     one_blas_thread_by_default(os.environ)
-    code = main()
+    code = main(one_run=True)
     run_exit_handlers = getattr(atexit, "_run_exitfuncs", None)  # CPython's own, run at every exit
     if threading.active_count() > 1 or run_exit_handlers is None:
         sys.exit(code)
     run_exit_handlers()
     os._exit(_flushed(code))
+
+
+def _one_run() -> bool:
+    """Whether this process ends after the command (main(one_run=True)), not a caller's process."""
+    return bool((click.get_current_context().obj or {}).get("one_run"))
 
 
 def one_blas_thread_by_default(environ) -> None:

@@ -125,8 +125,13 @@ def discover_config(directory: Path) -> Config:
 
 
 def config_for_message(path: str) -> Config:
-    # abspath, not resolve(): no system calls per file; discover_config is cached per folder.
+    # abspath, not resolve(): no system calls per file; cached per folder, by its name
     directory = os.getcwd() if path == "-" else os.path.dirname(os.path.abspath(path))
+    return _config_of_folder(directory)
+
+
+@functools.lru_cache(maxsize=256)
+def _config_of_folder(directory: str) -> Config:
     return discover_config(Path(directory))
 
 

@@ -397,7 +397,7 @@ def test_console_entry_runs_every_exit_handler_and_flushes_after_them(tmp_path):
         "import atexit, sys\n"
         "import msglint.cli as cli\n"
         f"atexit.register(lambda: open({str(marker)!r}, 'a').write('before '))\n"
-        "def command():\n"
+        "def command(**_):\n"
         f"    atexit.register(lambda: open({str(marker)!r}, 'a').write('during '))\n"
         "    for _ in range(50_001):\n"
         "        sys.stdout.write('xxxx')  # small writes: the last of them wait in the buffer\n"
@@ -409,6 +409,25 @@ def test_console_entry_runs_every_exit_handler_and_flushes_after_them(tmp_path):
     assert run.returncode == 3
     assert len(run.stdout) == 200_004
     assert marker.read_text() == "during before "  # last registered first, as at any exit
+
+
+def test_only_a_run_that_ends_its_process_freezes_the_heap(run_cli, tmp_path):
+    """The console entry moves the loaded pipeline out of the collector's reach (Linter one_run);
+    a caller's process, which goes on after main() returns, keeps its collector as it was."""
+    import gc
+    import subprocess
+    import sys
+
+    before = gc.get_freeze_count()
+    assert run_cli("check", "--no-cache", str(REPO / "examples")).exit_code == 1
+    assert gc.get_freeze_count() == before
+    script = ("import gc, sys\n"
+              "import msglint.cli as cli\n"
+              "code = cli.main(['check', '--no-cache', sys.argv[1]], one_run=True)\n"
+              "print(code, gc.get_freeze_count() > 100_000, file=sys.stderr)\n")
+    run = subprocess.run([sys.executable, "-c", script, str(REPO / "examples")], capture_output=True, text=True,
+                         cwd=tmp_path)
+    assert run.stderr.splitlines()[-1] == "1 True"
 
 
 @pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")

@@ -40,12 +40,21 @@ def _package_folder(name: str) -> Path:
     return Path(spec.origin).parent if spec and spec.origin else Path(name)
 
 
+def _folders(name: str) -> list[Path]:
+    """Where a pipeline's files may be: its folder, then (a package) the versioned folder inside."""
+    folder = Path(name) if Path(name).is_dir() else _package_folder(name)
+    return [folder, *sorted(meta.parent for meta in folder.glob("*/meta.json"))]
+
+
+def _data_folder(name: str) -> Path | None:
+    """The folder holding a pipeline's config and component data (None when there is none)."""
+    return next((folder for folder in _folders(name) if (folder / "config.cfg").is_file()), None)
+
+
 @functools.lru_cache(maxsize=8)
 def _meta(name: str) -> dict:
     """A pipeline's meta.json, read from its folder without importing spaCy ({} when there is none)."""
-    folder = Path(name) if Path(name).is_dir() else _package_folder(name)
-    metas = [folder / "meta.json", *sorted(folder.glob("*/meta.json"))]
-    meta = next((m for m in metas if m.is_file()), None)
+    meta = next((m for m in (folder / "meta.json" for folder in _folders(name)) if m.is_file()), None)
     try:
         found = json.loads(meta.read_text()) if meta else {}
     except (OSError, ValueError):
@@ -75,7 +84,7 @@ def load_pipeline(requested: str | None = None):
     excluded = [*EXCLUDED_PIPES, *(pipe for pipe in disabled if isinstance(pipe, str) and pipe not in EXCLUDED_PIPES)]
     try:
         with numpy_matrix_products():
-            nlp = spacy.load(name, exclude=excluded)
+            nlp = spacy.load(name, exclude=excluded, config=_tokenizer_from_disk_only(name))
     except OSError as exc:
         raise MsglintError(f"cannot load spaCy pipeline {name!r}: {exc}") from None
     missing = {"tagger", "parser", "lemmatizer"} - set(nlp.pipe_names)
@@ -83,6 +92,36 @@ def load_pipeline(requested: str | None = None):
         raise MsglintError(f"spaCy pipeline {name!r} lacks {', '.join(sorted(missing))}; msglint needs them")
     _add_texting_contractions(nlp)
     return nlp
+
+
+# spaCy's standard tokenizer line in a pipeline's config, as `spacy package` writes it
+_STANDARD_TOKENIZER = re.compile(r'^tokenizer = \{"@tokenizers":"spacy\.Tokenizer\.v1"\}$', re.MULTILINE)
+_BARE_TOKENIZER = "msglint.bare_tokenizer.v1"
+
+
+def _tokenizer_from_disk_only(name: str) -> dict:
+    """Config overrides that spare spaCy building its tokenizer twice.
+
+    spacy.load first makes the language's default tokenizer, with its 1,347 special cases, and then
+    replaces every rule of it with the pipeline's saved tokenizer (Tokenizer.from_bytes resets them
+    all first): about 60 ms of every cold start. When the pipeline uses spaCy's standard tokenizer
+    and ships it, the first one is made bare. Anything else loads as spaCy would; the tokens are
+    the same either way (tests/test_pipeline_loading.py compares them with spaCy's own load).
+    """
+    folder = _data_folder(name)
+    try:
+        standard = folder is not None and (folder / "tokenizer").is_file() and \
+            _STANDARD_TOKENIZER.search((folder / "config.cfg").read_text(encoding="utf-8")) is not None
+    except (OSError, UnicodeDecodeError):
+        standard = False
+    if not standard:
+        return {}
+    from spacy.tokenizer import Tokenizer
+    from spacy.util import registry
+
+    if _BARE_TOKENIZER not in registry.tokenizers:
+        registry.tokenizers.register(_BARE_TOKENIZER, func=lambda: lambda nlp: Tokenizer(nlp.vocab))
+    return {"nlp": {"tokenizer": {"@tokenizers": _BARE_TOKENIZER}}}
 
 
 def numpy_matrix_products():

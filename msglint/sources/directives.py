@@ -38,6 +38,8 @@ def _rule_list(text: str) -> tuple[str, ...]:
 def _directive_comments(original: str):
     """(start, end, body) of each comment that talks to msglint, in one linear pass: what
     `<!--\\s*(msglint[-:][^\\n]*?)\\s*-->|\\{#\\s*(msglint[-:].*?)\\s*#\\}` (DOTALL) finds."""
+    if "<!--" not in original and "{#" not in original:
+        return  # most copy has no comments: no scanners to set up
     html_end, jinja_end = next_of(original, "-->"), next_of(original, "#}")
     line_end, next_visible = next_of(original, "\n"), NextMatch(original, r"\S")
     position = 0

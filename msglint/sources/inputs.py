@@ -94,7 +94,11 @@ def read_regular_file(path: str | os.PathLike, *, limit: int = MAX_INPUT_BYTES) 
         if opened.st_size > limit:
             raise _too_large(name, limit)
         try:
-            data = handle.read(limit + 1)
+            # what fstat promised, and one byte more to see whether it grew: asking for limit + 1
+            # bytes at once would make Python set aside 10 MiB for every small file
+            data = handle.read(opened.st_size + 1)
+            if len(data) > opened.st_size:
+                data += handle.read(limit + 1 - len(data))
         except OSError as exc:
             raise MsglintError(f"{name}: cannot read ({exc.strerror})") from None
     if len(data) > limit:

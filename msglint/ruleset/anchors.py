@@ -209,16 +209,30 @@ class AnchorIndex:
 
     Each pattern is indexed under one of its required sets only, the one least likely to occur
     (fewest common words, then fewest words); the other sets are checked when that one is met. So
-    "your" or "the", which occur in most units, rarely start a check.
+    "your" or "the", which occur in most units, rarely start a check. Each distinct required set is
+    a bit: a unit's words light the bits of the sets they meet, and a pattern's other sets are met
+    when none of its bits is dark (one integer test, where testing each set against the words was
+    the largest part of this check).
     """
 
     def __init__(self, is_common=lambda word: False):
         self._is_common = is_common
         self._by_word: dict[str, list[int]] = {}
-        self._rest: list[list[set[str]]] = []
+        self._rest: list[int] = []  # per pattern: the bits of its required sets but the trigger's
         self._owner: list = []
         self._triggers: dict = {}  # owner -> (pattern, the words that trigger its check)
+        self._bit_of_set: dict[frozenset, int] = {}
+        self._bits_of_word: dict[str, int] = {}  # word -> the bits of the sets it meets
         self.unanchored: set = set()  # owners with a pattern that names no word: always candidates
+
+    def _bits(self, words: set[str]) -> int:
+        key = frozenset(words)
+        bit = self._bit_of_set.get(key)
+        if bit is None:
+            bit = self._bit_of_set[key] = 1 << len(self._bit_of_set)
+            for word in key:
+                self._bits_of_word[word] = self._bits_of_word.get(word, 0) | bit
+        return bit
 
     def add(self, requirements: list[set[str]], owner) -> None:
         if any(not words for words in requirements):
@@ -230,7 +244,11 @@ class AnchorIndex:
                       key=lambda i: (sum(map(self._is_common, requirements[i])), len(requirements[i])))
         pattern = len(self._owner)
         self._owner.append(owner)
-        self._rest.append([words for i, words in enumerate(requirements) if i != trigger])
+        rest = 0
+        for i, words in enumerate(requirements):
+            if i != trigger:
+                rest |= self._bits(words)
+        self._rest.append(rest)
         self._triggers.setdefault(owner, []).append((pattern, requirements[trigger]))
         for word in requirements[trigger]:
             self._by_word.setdefault(word, []).append(pattern)
@@ -247,14 +265,17 @@ class AnchorIndex:
     def candidates(self, words: set[str]) -> set:
         """The owners with at least one pattern whose required words are all present."""
         found = set(self.unanchored)
-        seen: set[int] = set()
         by_word = self._by_word
-        for word in by_word.keys() & words:  # in C: most of a unit's words trigger nothing
+        triggered = by_word.keys() & words  # in C: most of a unit's words trigger nothing
+        if not triggered:
+            return found
+        dark = -1  # the complement of the lit bits
+        bits_of_word = self._bits_of_word
+        for word in bits_of_word.keys() & words:
+            dark &= ~bits_of_word[word]
+        rest, owners = self._rest, self._owner
+        for word in triggered:
             for pattern in by_word[word]:
-                if pattern in seen:
-                    continue
-                seen.add(pattern)
-                owner = self._owner[pattern]
-                if owner not in found and all(not words.isdisjoint(other) for other in self._rest[pattern]):
-                    found.add(owner)
+                if not rest[pattern] & dark:
+                    found.add(owners[pattern])
         return found

@@ -537,14 +537,13 @@ _WORDS: dict[int, tuple[str, ...]] = {}  # ORTH id -> the words it gives (the vo
 def unit_words(doc) -> set[str]:
     """A unit's words for the anchor index: each in lower case, and marked with ODD_CASE as well when
     its casing would keep a proper noun's lemma from meeting a rule's."""
-    words: set[str] = set()
-    strings = doc.vocab.strings
-    for orth in set(doc.to_array(ORTH).tolist()):
-        found = _WORDS.get(orth)
-        if found is None:
-            found = _WORDS[orth] = _words_of(strings[orth])
-        words.update(found)
-    return words
+    orths = set(doc.to_array(ORTH).tolist())
+    missing = orths.difference(_WORDS)
+    if missing:
+        strings = doc.vocab.strings
+        for orth in missing:
+            _WORDS[orth] = _words_of(strings[orth])
+    return set(itertools.chain.from_iterable(map(_WORDS.__getitem__, orths)))
 
 
 def _lowercase_values(value):

@@ -187,6 +187,17 @@ def test_a_line_cut_whole_is_said_in_words_not_as_empty_quotes(run_cli, tmp_path
     assert "''" not in finding["suggestion"]
 
 
+def test_a_cut_shaming_line_keeps_the_rules_own_example_not_the_next_sentence(run_cli, tmp_path):
+    text = "No thanks, I'll pay full price.\nShoes are on sale.\n"
+    path = tmp_path / "m.txt"
+    path.write_text(text, encoding="utf-8")
+    document = json.loads(run_cli("check", "--format", "json", "--no-cache", str(path)).stdout)
+    (finding,) = [f for f in document["files"][0]["findings"] if f["rule"] == "expressive.confirmshaming"]
+    assert finding["suggestion"] == "Offer a neutral way out: 'No thanks' (the fix only removes the flagged words)"
+    assert finding["fix"]["replacement"] == ""
+    assert text[finding["fix"]["start"]["offset"]:finding["fix"]["end"]["offset"]] == "No thanks, I'll pay full price.\n"
+
+
 def test_check_diff_of_a_file_outside_the_current_folder_keeps_its_path(run_cli, tmp_path, monkeypatch):
     elsewhere = tmp_path / "here"
     elsewhere.mkdir()

@@ -247,6 +247,12 @@ STRATEGIES: dict[str, tuple[tuple[TextStrategy, ...], tuple[ParseStrategy, ...]]
 }
 
 
+# Rules whose fix can only cut, though what they ask for is new words (a neutral opt-out): their
+# suggestion keeps the rule's own example and says what the fix does, where quoting the rewritten
+# line would show the sentence after the cut as if it were the neutral way out.
+CUT_ONLY = frozenset({"expressive.confirmshaming"})
+
+
 def strategies_for(rule_id: str):
     """The entry for the rule or its nearest family, and its key; (None, None) for none."""
     parts = rule_id.split(".")
@@ -389,6 +395,8 @@ def _rewritten(finding: Finding, result: Result, ops: list[Op], linter) -> Findi
     shown = preview(message.display, start, end, replacement)
     # a line cut whole leaves nothing to quote: say so rather than show ''
     suggestion = f"{advice}: '{shown}'" if shown else f"{advice}: drop the line"
+    if strategies_for(finding.rule)[0] in CUT_ONLY and not replacement.strip():
+        suggestion = f"{finding.suggestion} (the fix only removes the flagged words)"
     original_start, original_end = message.original_span(start, end)
     if not _replaceable(message, message.original[original_start:original_end], message.display[start:end], replacement):
         return replace(finding, suggestion=suggestion)  # markup or a transfer encoding in between: advice only

@@ -109,9 +109,9 @@ def _pyproject_section(path: Path) -> dict | None:
     return tool.get("msglint")
 
 
-@functools.lru_cache(maxsize=256)
 def discover_config(directory: Path) -> Config:
-    """The nearest config at or above a directory; an empty config when there is none."""
+    """The nearest config at or above a directory; an empty config when there is none (a run asks
+    through config_for_message, cached per folder)."""
     for folder in (directory, *directory.parents):
         for name in CONFIG_NAMES:
             candidate = folder / name

@@ -187,15 +187,20 @@ def test_a_line_cut_whole_is_said_in_words_not_as_empty_quotes(run_cli, tmp_path
     assert "''" not in finding["suggestion"]
 
 
-def test_a_cut_shaming_line_keeps_the_rules_own_example_not_the_next_sentence(run_cli, tmp_path):
-    text = "No thanks, I'll pay full price.\nShoes are on sale.\n"
+@pytest.mark.parametrize("rule, line, example", [
+    ("expressive.confirmshaming", "No thanks, I'll pay full price.", "Offer a neutral way out: 'No thanks'"),
+    ("style.false-co-creation", "Designed by you!", "Say what the customer chose: 'Your bag, in the colour and strap you picked'"),
+])
+def test_a_cut_that_cannot_write_the_advice_keeps_the_rules_own_example(run_cli, tmp_path, rule, line, example):
+    """Not the next sentence quoted as if it were the neutral way out or what the customer chose."""
+    text = f"{line}\nShoes are on sale.\n"
     path = tmp_path / "m.txt"
     path.write_text(text, encoding="utf-8")
     document = json.loads(run_cli("check", "--format", "json", "--no-cache", str(path)).stdout)
-    (finding,) = [f for f in document["files"][0]["findings"] if f["rule"] == "expressive.confirmshaming"]
-    assert finding["suggestion"] == "Offer a neutral way out: 'No thanks' (the fix only removes the flagged words)"
+    (finding,) = [f for f in document["files"][0]["findings"] if f["rule"] == rule]
+    assert finding["suggestion"] == f"{example} (the fix only removes the flagged words)"
     assert finding["fix"]["replacement"] == ""
-    assert text[finding["fix"]["start"]["offset"]:finding["fix"]["end"]["offset"]] == "No thanks, I'll pay full price.\n"
+    assert text[finding["fix"]["start"]["offset"]:finding["fix"]["end"]["offset"]] == f"{line}\n"
 
 
 def test_check_diff_of_a_file_outside_the_current_folder_keeps_its_path(run_cli, tmp_path, monkeypatch):

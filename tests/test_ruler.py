@@ -44,6 +44,7 @@ def test_a_ruler_with_patterns_it_does_not_cover_is_left_to_spacy():
     ruler = nlp.add_pipe("attribute_ruler")
     ruler.add([[{"LOWER": "a"}, {"LOWER": "b", "OP": "?"}]], {"TAG": "X"})
     assert FastRuler.for_pipe(ruler) is None
+    assert FastRuler.for_pipe(nlp.add_pipe("sentencizer")) is None  # not a ruler at all
     plain = spacy.blank("en").add_pipe("attribute_ruler")
     plain.add([[{"LOWER": {"IN": ["a", "b"]}}, {"TAG": "NN"}]], {"TAG": "X"}, index=-1)
     assert FastRuler.for_pipe(plain) is not None

@@ -89,19 +89,13 @@ class Linter:
         """Pipes run by msglint's faster equals (msglint.analysis.ruler, msglint.analysis.lemmatizer)
         on the staged path; the reference path (shortcut=False) runs the pipeline as it is, so the
         identity tests compare against spaCy's own."""
-        from spacy.pipeline import AttributeRuler
-
         from .lemmatizer import FastLemmatizer
         from .ruler import FastRuler
 
         if not self.shortcut:
             return {}
-        out = {}
-        for name, pipe in self.nlp.pipeline:
-            fast = FastRuler.for_pipe(pipe) if isinstance(pipe, AttributeRuler) else FastLemmatizer.for_pipe(pipe)
-            if fast is not None:
-                out[name] = fast
-        return out
+        return {name: fast for name, pipe in self.nlp.pipeline
+                if (fast := FastRuler.for_pipe(pipe) or FastLemmatizer.for_pipe(pipe)) is not None}
 
     @functools.cached_property
     def compiled(self):

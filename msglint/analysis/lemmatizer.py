@@ -4,7 +4,8 @@ spaCy's rule lemmatizer tests each candidate lemma against the lemma_index table
 lists (57,528 nouns in en_core_web_sm): a form that is not a word scans the whole list. In a cold
 process nearly every token is a cache miss, so on msglint's tagged units the lemmatizer took about
 a fifth of the model's time. FastLemmatizer runs spaCy's own algorithm (Lemmatizer.rule_lemmatize,
-its cache key, and the pipe's own is_base_form) over sets made once from the same tables, and
+its cache key, and the pipe's own is_base_form) over sets made once from the same tables
+(msglint.ruleset.anchors.lemma_tables, rule_lemma, which the rules' lemma forms use too), and
 writes the lemmas in one array, so what it gives is what spaCy gives. A lemmatizer of another mode
 or class is left as it is (`FastLemmatizer.for_pipe` returns None). tests/test_lemmatizer.py checks
 the lemmas against spaCy's on every unit of the corpus, the rule examples and the dev sets.
@@ -19,7 +20,8 @@ from spacy.errors import Warnings
 from spacy.lang.en.lemmatizer import EnglishLemmatizer
 from spacy.pipeline import Lemmatizer
 
-_TABLES = ("lemma_index", "lemma_exc", "lemma_rules")
+from ..ruleset.anchors import LEMMA_TABLES, lemma_tables, rule_lemma
+
 # is_base_form methods known to read only the part of speech and the morphology, so that every answer
 # is a function of spaCy's cache key and may be kept (spaCy keeps only those past is_base_form)
 _KNOWN_BASE_FORMS = (Lemmatizer.is_base_form, EnglishLemmatizer.is_base_form)
@@ -30,7 +32,7 @@ class FastLemmatizer:
 
     def __init__(self, lemmatizer):
         self._lemmatizer = lemmatizer
-        self._tables: dict[str, tuple] = {}  # universal POS -> (index as a set, exceptions, rules)
+        self._tables = lemma_tables(lemmatizer.lookups)  # shared with the rules' LemmaForms
         self._cache: dict[tuple[int, int, int], str] = {}  # spaCy's key: (orth, pos, morphology)
 
     @classmethod
@@ -43,18 +45,9 @@ class FastLemmatizer:
                 or kind.is_base_form not in _KNOWN_BASE_FORMS):
             return None
         lookups = getattr(pipe, "lookups", None)
-        if lookups is None or not all(lookups.has_table(name) for name in _TABLES):
+        if lookups is None or not all(lookups.has_table(name) for name in LEMMA_TABLES):
             return None  # spaCy's own call says what is missing
         return cls(pipe)
-
-    def _table(self, univ_pos: str) -> tuple:
-        found = self._tables.get(univ_pos)
-        if found is None:
-            index, exceptions, rules = (self._lemmatizer.lookups.get_table(name, {}).get(univ_pos)
-                                        for name in _TABLES)
-            found = self._tables[univ_pos] = (frozenset(index or ()), exceptions or {}, rules or {},
-                                              bool(index or exceptions or rules))
-        return found
 
     def lemma(self, token) -> str:
         """Lemmatizer.rule_lemmatize(token)[0], with the index in a set."""
@@ -66,28 +59,10 @@ class FastLemmatizer:
             return string.lower()
         if self._lemmatizer.is_base_form(token):
             return string.lower()
-        index, exceptions, rules, any_table = self._table(univ_pos)
-        if not any_table:
+        table = self._tables.get(univ_pos)
+        if table is None:  # no table for this part of speech
             return string if univ_pos == "propn" else string.lower()
-        lower = string.lower()
-        forms: list[str] = []
-        oov_forms: list[str] = []
-        for old, new in rules:
-            if lower.endswith(old):
-                form = lower[: len(lower) - len(old)] + new
-                if not form:
-                    continue
-                if form in index:
-                    forms.insert(0, form)
-                elif not form.isalpha():
-                    forms.append(form)
-                else:
-                    oov_forms.append(form)
-        forms = list(dict.fromkeys(forms))
-        for form in exceptions.get(lower, []):
-            if form not in forms:
-                forms.insert(0, form)
-        return (forms or oov_forms or [string])[0]
+        return rule_lemma(string, table)
 
     def __call__(self, doc):
         if not len(doc):

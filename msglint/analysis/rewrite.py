@@ -239,7 +239,7 @@ ParseStrategy = Callable[..., list[Op]]
 # Rule id or family -> (cuts on the text, cuts on the parse), tried in order; the most specific wins.
 STRATEGIES: dict[str, tuple[tuple[TextStrategy, ...], tuple[ParseStrategy, ...]]] = {
     "expressive": ((drop_sentences, drop_leading_frame), (keep_the_offer, drop_for_you)),
-    # a shaming opt-out needs a neutral one in its place, which no cut can write
+    # a shaming opt-out needs a neutral one in its place, which no cut can write (CUT_ONLY)
     "expressive.confirmshaming": ((drop_sentences, drop_leading_frame), ()),
     "style.false-co-creation": ((drop_sentences, drop_leading_frame), ()),
     "tone.shouting": ((sentence_case,), ()),
@@ -247,10 +247,11 @@ STRATEGIES: dict[str, tuple[tuple[TextStrategy, ...], tuple[ParseStrategy, ...]]
 }
 
 
-# Rules whose fix can only cut, though what they ask for is new words (a neutral opt-out): their
-# suggestion keeps the rule's own example and says what the fix does, where quoting the rewritten
-# line would show the sentence after the cut as if it were the neutral way out.
-CUT_ONLY = frozenset({"expressive.confirmshaming"})
+# The entries above whose advice asks for words of the writer's own (a neutral opt-out, what the
+# customer really chose), which no cut can write: their fix only removes, and their suggestion keeps
+# the rule's own example and says so, where quoting the rewritten line would show the sentence after
+# the cut as if it were what the advice asks for.
+CUT_ONLY = frozenset({"expressive.confirmshaming", "style.false-co-creation"})
 
 
 def strategies_for(rule_id: str):

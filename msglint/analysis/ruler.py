@@ -17,6 +17,7 @@ import re
 from collections import defaultdict
 
 from spacy.attrs import IDS
+from spacy.pipeline import AttributeRuler
 from spacy.strings import get_string_id
 
 # Token attributes the ruler's patterns may read here, by the name the Matcher gives them.
@@ -110,7 +111,10 @@ class FastRuler:
 
     @classmethod
     def for_pipe(cls, ruler) -> "FastRuler | None":
-        """A FastRuler for this AttributeRuler, or None when a pattern is of a kind it does not cover."""
+        """A FastRuler for this AttributeRuler; None for another pipe, or when a pattern is of a kind
+        it does not cover."""
+        if not isinstance(ruler, AttributeRuler):
+            return None
         columns: dict[str, int] = {}
         entries = []
         try:

@@ -10,6 +10,7 @@ can match no pattern beyond the tokenizer's reach is not tagged or parsed at all
 from __future__ import annotations
 
 import re
+import weakref
 
 from .patterns import op_bounds
 from .stages import TOKENIZER_ATTRS, indexed_token
@@ -50,6 +51,54 @@ def _form_test(spec: dict):
     return lambda form: True
 
 
+LEMMA_TABLES = ("lemma_index", "lemma_exc", "lemma_rules")
+_tables_of: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # Lookups -> lemma_tables()
+
+
+def lemma_tables(lookups) -> dict[str, tuple[frozenset, dict, list, tuple]]:
+    """A rule lemmatizer's tables by universal part of speech, for the parts of speech that have any:
+    (the index as a set, the exceptions, the rules, the rules' suffixes). Made once per Lookups: its
+    index is lists (57,528 nouns in en_core_web_sm), which only a set makes quick to search."""
+    found = _tables_of.get(lookups)
+    if found is None:
+        tables = [lookups.get_table(name) if lookups.has_table(name) else {} for name in LEMMA_TABLES]
+        found = {}
+        for pos in _UNIVERSAL_POS:
+            index, exceptions, rules = (table.get(pos) for table in tables)
+            if index or exceptions or rules:
+                found[pos] = (frozenset(index or ()), dict(exceptions or {}), list(rules or ()),
+                              tuple(old for old, _ in rules or ()))
+        _tables_of[lookups] = found
+    return found
+
+
+def rule_lemma(text: str, table: tuple) -> str:
+    """spaCy's Lemmatizer.rule_lemmatize(token)[0] past its early returns (part of speech, base form),
+    from one part of speech's lemma_tables() entry: `text` as written, its lower case looked up."""
+    index, exceptions, rules, suffixes = table
+    lower = text.lower()
+    forms: list[str] = []
+    oov: list[str] = []
+    # most forms end in no rule's suffix: one C call instead of a loop (compiling the classes asks
+    # this of every form of every class word under every part of speech)
+    for old, new in rules if lower.endswith(suffixes) else ():
+        if lower.endswith(old):
+            form = lower[: len(lower) - len(old)] + new
+            if not form:
+                continue
+            if form in index:
+                forms.insert(0, form)
+            elif not form.isalpha():
+                forms.append(form)
+            else:
+                oov.append(form)
+    forms = list(dict.fromkeys(forms))
+    for form in exceptions.get(lower, []):
+        if form not in forms:
+            forms.insert(0, form)
+    return (forms or oov or [text])[0]
+
+
 class LemmaForms:
     """The lemmatizer's tables turned around: every surface form (lower case) a lemma can come from,
     and every lemma a surface form can get under any part of speech.
@@ -65,22 +114,16 @@ class LemmaForms:
         self._irregular: dict[str, set[str]] = {}
         self._ruler_lemmas: dict[str, set[str]] = {}  # lower-case form -> lemmas the attribute_ruler gives it
         self.open_specs: list[tuple[dict, str]] = []  # (ruler token spec, lemma) for specs that list no forms
-        self._tables: dict[str, tuple[set, dict, list, tuple]] = {}  # pos -> index, exceptions, rules, suffixes
+        self._tables: dict[str, tuple] = {}  # lemma_tables(): pos -> index, exceptions, rules, suffixes
         self.open_lemmas: set[str] = set()  # lemmas the ruler gives to forms we cannot list
         self.rule_based = False
         if "lemmatizer" in nlp.pipe_names:
             lemmatizer = nlp.get_pipe("lemmatizer")
             self.rule_based = lemmatizer.mode == "rule"
-            lookups = lemmatizer.lookups
-            tables = [lookups.get_table(name) if lookups.has_table(name) else {}
-                      for name in ("lemma_index", "lemma_exc", "lemma_rules")]
-            for pos in _UNIVERSAL_POS:
-                index, exceptions, rules = (table.get(pos) for table in tables)
-                if index or exceptions or rules:
-                    suffixes = tuple(old for old, _ in rules or ())
-                    self._tables[pos] = (set(index or ()), dict(exceptions or {}), list(rules or ()), suffixes)
-                self._rules.extend((old, new) for old, new in rules or ())
-                for form, lemmas in (exceptions or {}).items():
+            self._tables = lemma_tables(lemmatizer.lookups)
+            for _, exceptions, rules, _ in self._tables.values():
+                self._rules.extend((old, new) for old, new in rules)
+                for form, lemmas in exceptions.items():
                     for lemma in lemmas:
                         self._irregular.setdefault(lemma.lower(), set()).add(form.lower())
         if "attribute_ruler" in nlp.pipe_names:
@@ -133,35 +176,11 @@ class LemmaForms:
         found = self._possible.get(form)
         if found is None:
             lemmas = {form}  # a base form, a proper noun, a part of speech without tables
-            lemmas.update(self._rule_lemma(form, pos) for pos in self._tables)
+            lemmas.update(rule_lemma(form, table) for table in self._tables.values())
             lemmas.update(self._ruler_lemmas.get(form, ()))
             lemmas.update(lemma for test, lemma in self._open_tests if test(form))
             found = self._possible[form] = frozenset(lemmas)
         return found
-
-    def _rule_lemma(self, string: str, pos: str) -> str:
-        """spaCy's Lemmatizer.rule_lemmatize for a token without morphology, from the same tables."""
-        index, exceptions, rules, suffixes = self._tables[pos]
-        forms: list[str] = []
-        oov: list[str] = []
-        # most forms end in no rule's suffix: one C call instead of a loop (compiling the classes
-        # asks this of every form of every class word under every part of speech)
-        for old, new in rules if string.endswith(suffixes) else ():
-            if string.endswith(old):
-                form = string[: len(string) - len(old)] + new
-                if not form:
-                    continue
-                if form in index:
-                    forms.insert(0, form)
-                elif not form.isalpha():
-                    forms.append(form)
-                else:
-                    oov.append(form)
-        forms = list(dict.fromkeys(forms))
-        for form in exceptions.get(string, []):
-            if form not in forms:
-                forms.insert(0, form)
-        return (forms or oov or [string])[0]
 
     def split(self, lemmas: list[str]) -> tuple[set[str], set[str]] | None:
         """The forms of these lemmas as (sure, unsure): a sure form has one of them as its lemma

@@ -239,7 +239,9 @@ def whole_process(root: Path, model: str, files: int, repeat: int, other: dict) 
     commands = {"python plain_pipe.py (spaCy full pipeline)": [python, str(script), model, str(folder)],
                 "the same, numpy's matrix product": [python, str(script), model, str(folder), "--numpy"],
                 "msglint check --no-cache DIR": [python, "-m", "msglint", "check", "--no-cache", "--format", "json",
-                                                 str(folder)]}
+                                                 str(folder)],
+                "the same, --jobs 1 (one process)": [python, "-m", "msglint", "check", "--no-cache", "--jobs", "1",
+                                                     "--format", "json", str(folder)]}
     rows = {label: (lambda c=command: run_quietly(c)) for label, command in commands.items()}
     if other:
         command = commands["msglint check --no-cache DIR"]

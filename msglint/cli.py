@@ -40,6 +40,20 @@ def _rule_options(function):
     return function
 
 
+class JobsParam(click.ParamType):
+    """--jobs: a number of processes from 1 to 64, or auto."""
+
+    name = "N|auto"
+
+    def convert(self, value, param, ctx):
+        if value == "auto" or isinstance(value, int) and 1 <= value <= 64:
+            return value
+        text = str(value).strip()
+        if text.isdigit() and 1 <= int(text) <= 64:
+            return int(text)
+        self.fail(f"{value!r} is neither auto nor a number from 1 to 64.", param, ctx)
+
+
 @cli.command(help=f"Check messages in files, directories (walked for {', '.join('*' + s for s in READ_SUFFIXES)}) "
                   "or standard input (-).")
 @click.argument("paths", nargs=-1, metavar="PATH... | -")
@@ -58,7 +72,8 @@ def _rule_options(function):
 @click.option("--show-levels/--no-show-levels", default=None,
               help="Print each message's pyramid level (default: on for a single input).")
 @click.option("--no-cache", is_flag=True, help="Analyse everything afresh; do not read or write the result cache.")
-@click.option("--jobs", type=click.IntRange(1, 64), default=1, show_default=True, help="Processes that parse in parallel.")
+@click.option("--jobs", type=JobsParam(), default="auto", show_default=True, metavar="N|auto",
+              help="Processes that check a large send in parallel: a number, or auto (one per core; 1 under pre-commit).")
 @click.option("--diff", "show_diff", is_flag=True, help="Print the suggested rewrites as a unified diff; files are not changed.")
 @_rule_options
 def check(paths, relationship, customer_level, style, output_format, fail_on, input_format, selected, ignored,
@@ -91,6 +106,12 @@ def check(paths, relationship, customer_level, style, output_format, fail_on, in
     vanished: list[MsglintError] = []
     items = iter_messages(inputs, read_ahead=read_ahead, config=explicit, command_line=command_line,
                           input_format=input_format, vanished=vanished)
+    if jobs == "auto":
+        from .analysis.workers import auto_jobs
+
+        # forking is for the msglint command's own process; a caller's (an editor, a test run)
+        # may hold threads or state a fork would copy, and can ask for --jobs itself
+        jobs = auto_jobs() if _one_run() else 1
     linter = build_linter(ruleset, model=model or settings.model, use_cache=not no_cache, jobs=jobs,
                           one_run=_one_run())
     writer = (_diff_writer() if show_diff else writer_for(output_format))(

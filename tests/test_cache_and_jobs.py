@@ -1,4 +1,4 @@
-"""The result cache (re-checks never parse, or even import spaCy) and parallel parsing."""
+"""The result cache: re-checks never parse, or even import spaCy (workers: tests/test_workers.py)."""
 
 from __future__ import annotations
 
@@ -55,15 +55,6 @@ def test_changed_rules_or_no_cache_analyse_afresh(tmp_path):
     output, with_new_rules = _run(["check", "--rules", str(rules), str(message)], tmp_path / "cache")
     assert with_new_rules == {"code": 1, "spacy_imported": True, "yaml_imported": True}
     assert "house.shoes" in output
-
-
-def test_parallel_parsing_gives_identical_results(ruleset, nlp):
-    texts = [f"We miss you, friend! Lamp number {i} is 20% off. Express your style." for i in range(60)]
-    items = [(message_from_text(t), Context(customer_level=1)) for t in texts]
-    one = [[f.as_dict() for f in r.findings] for r in Linter(ruleset, nlp=nlp, jobs=1).check(items)]
-    two = [[f.as_dict() for f in r.findings] for r in Linter(ruleset, nlp=nlp, jobs=2).check(items)]
-    assert one == two
-    assert all({f["rule"] for f in findings} == {"expressive.simulated-intimacy", "pyramid.overreach"} for findings in one)
 
 
 def _rule_cache_file(cache_dir):

@@ -37,6 +37,10 @@ DEFAULT_BATCH_SIZE = 64
 CHUNK_MESSAGES = 512  # messages analysed together: large enough to batch, small enough to stream
 TEXTS_PER_BATCH = 2048  # blocks or units tokenized and parsed together, whatever the message sizes
 KEPT_PARAGRAPH_DOCS = 1024  # unit Docs kept per chunk for the paragraphs that are one unit
+MESSAGES_PER_TASK = 64  # messages a worker process checks at a time (msglint.analysis.workers)
+# Fewer uncached units than this in the first chunk: one process. Forking and feeding two workers
+# costs about 0.1 s; a unit of dev copy about 0.5 ms to analyse.
+MIN_FRESH_UNITS_FOR_WORKERS = 400
 
 
 def render(template: str, fields: dict) -> str:
@@ -48,7 +52,8 @@ class Linter:
     """Holds the rules and, once needed, the pipeline and compiled matchers; build one per process.
 
     shortcut=False parses every unit and runs every rule as written (the reference the stages are
-    tested against); cache=None analyses every unit afresh; jobs > 1 parses in that many processes.
+    tested against); cache=None analyses every unit afresh; jobs > 1 checks a large send in that
+    many forked processes (msglint.analysis.workers).
 
     one_run=True is for a process that checks once and ends (the command line): once the pipeline
     and the compiled rules are built, everything then alive is moved out of the garbage collector's
@@ -67,6 +72,8 @@ class Linter:
             cache.expect_rules(rule.id for rule in ruleset.rules)  # a cached hit of another rule is a miss
         self.shortcut = shortcut
         self.jobs = jobs
+        self.min_fresh_units_for_workers = MIN_FRESH_UNITS_FOR_WORKERS
+        self.workers_used = 0  # worker processes that returned results in the last check
         self._one_run = one_run
         self._rules = {rule.id: rule for rule in ruleset.rules}
         self._overreach_rules = [r for r in ruleset.rules if r.check == "overreach"]
@@ -101,14 +108,30 @@ class Linter:
     def compiled(self):
         from ..ruleset.compiling import CompiledRules
 
-        # tag first only on the staged path in one process (worker processes take fresh texts, so
-        # the parse would then run here, alone)
-        compiled = CompiledRules(self.ruleset.rules, self.nlp, tag_first=self.shortcut and self.jobs == 1)
+        compiled = CompiledRules(self.ruleset.rules, self.nlp, tag_first=self.shortcut)
         if self._one_run:
             gc.freeze()
         return compiled
 
     def check(self, items: Iterable[tuple[Message, Context]], *, batch_size: int = DEFAULT_BATCH_SIZE) -> Iterator[Result]:
+        """Results in input order, streamed. With jobs > 1 and enough uncached copy in the first
+        CHUNK_MESSAGES messages, the messages are checked in forked worker processes
+        (msglint.analysis.workers); otherwise here."""
+        iterator = iter(items)
+        lead = list(itertools.islice(iterator, CHUNK_MESSAGES))
+        items = itertools.chain(lead, iterator)
+        self.workers_used = 0
+        if self.jobs > 1 and self._worth_workers(lead):
+            from .workers import check_in_workers
+
+            self.compiled  # built before the fork, so that every worker shares it
+            per_task = max(1, min(MESSAGES_PER_TASK, len(lead) // (self.jobs * 4)))
+            yield from check_in_workers(self, items, self.jobs, batch_size, per_task)
+        else:
+            yield from self.check_serially(items, batch_size=batch_size)
+
+    def check_serially(self, items: Iterable[tuple[Message, Context]], *,
+                       batch_size: int = DEFAULT_BATCH_SIZE) -> Iterator[Result]:
         """Results in input order, streamed: messages are taken CHUNK_MESSAGES at a time and their
         blocks and units analysed TEXTS_PER_BATCH at a time, each distinct text once."""
         iterator = iter(items)
@@ -127,6 +150,18 @@ class Linter:
             results = attach_rewrites(results, self)  # suggestions built from each flagged line
             self.parsed_with_hits.clear()
             yield from results
+
+    def _worth_workers(self, lead: list[tuple[Message, Context]]) -> bool:
+        """Whether the first messages hold enough uncached units to repay forking workers (a
+        re-check of unchanged copy stays here, and never loads the pipeline)."""
+        if len(lead) < 2:
+            return False
+        units = {message.text[start:end] for message, _ in lead for start, end in split_units(message.text)}
+        if len(units) < self.min_fresh_units_for_workers:
+            return False
+        if self.cache is not None:
+            units.difference_update(self.cache.get_many("unit", list(units)))
+        return len(units) >= self.min_fresh_units_for_workers
 
     def check_one(self, message: Message, context: Context) -> Result:
         return next(self.check([(message, context)]))
@@ -163,7 +198,7 @@ class Linter:
     def _syntactic_hits(self, texts: list[str], batch_size: int, tokenized: "_ParagraphDocs") -> dict:
         """Each unit is tokenized and its surface patterns matched; then it goes through the pipeline
         only as far as the patterns its words allow need (msglint.ruleset.stages), in batches per stage."""
-        from ..ruleset.stages import PARSED, STAGE_NAMES, SURFACE, TAGGED
+        from ..ruleset.stages import PARSED, STAGE_NAMES, TAGGED
 
         compiled = self.compiled
         if not self.shortcut:
@@ -180,8 +215,7 @@ class Linter:
             for done in sorted({unit.done for _, unit in due}):
                 group = [(text, unit) for text, unit in due if unit.done == done]
                 pipes = compiled.stages.pipes_between(done, stage)
-                annotated = self._annotate([t for t, _ in group], [u.doc for _, u in group], pipes, batch_size,
-                                           fresh=done == SURFACE)
+                annotated = self._annotate([u.doc for _, u in group], pipes, batch_size)
                 for (_, unit), doc in zip(group, annotated):
                     unit.doc = doc
                     compiled.advance(unit, stage)
@@ -196,13 +230,11 @@ class Linter:
 
     def parse(self, texts: list[str], batch_size: int = DEFAULT_BATCH_SIZE) -> list:
         """Fully annotated Docs made as the stages make them (the same pipes and stand-ins, lemmas in
-        lower case): for rewrites, which cut constituents from the parse, and the reference path.
-        In this process: a pool of workers per call would cost more than the few units it parses."""
+        lower case): for rewrites, which cut constituents from the parse, and the reference path."""
         from ..ruleset.stages import PARSED, SURFACE
 
         docs = list(self.nlp.tokenizer.pipe(texts))
-        return self._annotate(texts, docs, self.compiled.stages.pipes_between(SURFACE, PARSED), batch_size,
-                              fresh=False)
+        return self._annotate(docs, self.compiled.stages.pipes_between(SURFACE, PARSED), batch_size)
 
     def _keep_parses_with_hits(self, found: dict, parsed) -> None:
         """msglint.analysis.rewrite cuts constituents from the parse: units parsed here and with a hit are kept
@@ -211,19 +243,11 @@ class Linter:
             if found.get(text):
                 self.parsed_with_hits[text] = doc
 
-    def _annotate(self, texts: list[str], docs: list, pipes: list[str], batch_size: int, *, fresh: bool) -> list:
-        """The Docs annotated by `pipes`, in pipeline order, with lemmas in lower case. Worker processes
-        get the texts of tokenized-only Docs (a Doc costs more to send than to make); in one process,
-        or for a Doc already part-annotated, the pipes run here on the Docs themselves."""
+    def _annotate(self, docs: list, pipes: list[str], batch_size: int) -> list:
+        """The Docs annotated by `pipes`, in pipeline order, with lemmas in lower case."""
         from ..ruleset.compiling import lowercase_capitalized_lemmas
 
-        nlp = self.nlp
-        if self.jobs > 1 and fresh and docs:
-            disabled = [name for name in nlp.pipe_names if name not in pipes]
-            out = list(nlp.pipe(texts, batch_size=batch_size, n_process=self.jobs,
-                                disable=disabled))
-        else:
-            out = self._through(docs, pipes, batch_size)
+        out = self._through(docs, pipes, batch_size)
         writes = self.compiled.stages.pipe_writes
         if any(writes.get(name, {"*"}) & {"LEMMA", "*"} for name in pipes):  # the tagged stage has no lemmas yet
             for doc in out:

@@ -1,0 +1,153 @@
+"""Large sends checked in forked worker processes (msglint.analysis.workers): the same report as one
+process, in input order; only where there is uncached copy to share; a worker's death is one error."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from msglint.analysis import workers
+from msglint.analysis.engine import Linter
+from msglint.evaluation.corpus import load_corpus
+from msglint.sources.context import merge_context, parse_context_fields
+from msglint.sources.message import message_from_text
+
+from .conftest import REPO
+
+pytestmark = pytest.mark.skipif(not workers.can_fork(), reason="workers are forked, and this platform does not fork")
+
+# Runs the command line as the console entry does, noting which processes checked messages.
+RECORDING_RUN = """
+import json, os, sys
+from msglint.analysis import workers
+from msglint.cli import main, one_blas_thread_by_default
+
+record, mode, *argv = sys.argv[1:]
+real = workers._check_task
+
+def recording(task, batch_size):
+    with open(record, "a") as out:
+        out.write(f"{os.getpid()}\\n")
+    if mode == "die":
+        os._exit(3)
+    return real(task, batch_size)
+
+workers._check_task = recording
+one_blas_thread_by_default(os.environ)
+code = main(argv, one_run=mode != "caller")
+print(json.dumps({"code": code, "pid": os.getpid(), "spacy_imported": "spacy" in sys.modules}), file=sys.stderr)
+sys.exit(code)
+"""
+
+
+def _cases():
+    return [case for case in load_corpus(REPO / "corpora") if case.text.strip()]
+
+
+def _write_send(folder: Path) -> int:
+    """Our corpus, twice over (the second time every line numbered apart), as one file per message
+    with a customer level and relationship of its own: enough fresh units to fork workers."""
+    folder.mkdir()
+    count = 0
+    for copy in range(2):
+        for index, case in enumerate(_cases()):
+            relationship = "instrumental" if index % 3 else "expressive"
+            text = case.text if copy == 0 else "\n".join(f"{line} ({index})" for line in case.text.splitlines())
+            (folder / f"m{copy}-{index:03}.txt").write_text(
+                f"---\ncustomer-level: {index % 6 + 1}\nrelationship: {relationship}\n---\n{text}\n")
+            count += 1
+    return count
+
+
+def _run(tmp_path: Path, mode: str, args: list[str]) -> tuple[subprocess.CompletedProcess, dict | None, list[int]]:
+    record = tmp_path / f"pids-{len(list(tmp_path.glob('pids-*')))}.txt"
+    record.touch()
+    env = {**os.environ, "MSGLINT_CACHE_DIR": str(tmp_path / "cache")}
+    env.pop("PRE_COMMIT", None)
+    run = subprocess.run([sys.executable, "-c", RECORDING_RUN, str(record), mode, *args], capture_output=True,
+                         text=True, env=env, cwd=REPO, timeout=300)
+    lines = run.stderr.strip().splitlines()
+    probe = json.loads(lines[-1]) if lines and lines[-1].startswith("{") else None
+    return run, probe, [int(line) for line in record.read_text().split()]
+
+
+def test_a_large_send_in_two_workers_gives_the_report_of_one_process(tmp_path):
+    send = tmp_path / "send"
+    files = _write_send(send)
+    check = ["check", "--format", "json", str(send)]
+    one, one_probe, one_pids = _run(tmp_path, "check", [*check, "--no-cache", "--jobs", "1"])
+    two, two_probe, two_pids = _run(tmp_path, "check", [*check, "--no-cache", "--jobs", "2"])
+    assert one_pids == []
+    assert len(set(two_pids)) == 2 and two_probe["pid"] not in two_pids
+    assert len(two_pids) >= 4  # dealt out in several tasks, not one each
+    assert two.stdout == one.stdout  # same findings, same order, byte for byte
+    report = json.loads(two.stdout)
+    assert [entry["path"] for entry in report["files"]] == sorted(str(path) for path in send.iterdir())
+    assert len(report["files"]) == files and sum(len(entry["findings"]) for entry in report["files"]) > 100
+    assert one_probe["code"] == two_probe["code"] == 1
+
+
+def test_a_cached_re_check_of_a_large_send_stays_in_one_process_without_spacy(tmp_path):
+    send = tmp_path / "send"
+    _write_send(send)
+    check = ["check", "--format", "json", "--jobs", "2", str(send)]
+    first, _, first_pids = _run(tmp_path, "check", check)
+    again, probe, again_pids = _run(tmp_path, "check", check)
+    assert len(set(first_pids)) == 2
+    assert again_pids == [] and probe["spacy_imported"] is False
+    assert again.stdout == first.stdout
+
+
+def test_a_worker_that_dies_is_one_error_line_and_exit_2(tmp_path):
+    send = tmp_path / "send"
+    _write_send(send)
+    run, probe, pids = _run(tmp_path, "die", ["check", "--no-cache", "--jobs", "2", str(send)])
+    assert pids, "no worker started"
+    assert probe["code"] == 2
+    (error,) = run.stderr.strip().splitlines()[:-1]
+    assert error.startswith("msglint: error: a worker process stopped before it finished")
+    assert error.endswith("try --jobs 1")
+
+
+@pytest.mark.skipif(workers.usable_cores() < 2, reason="auto is one process on one core")
+def test_by_default_the_command_uses_every_core_but_a_caller_of_main_keeps_its_process(tmp_path):
+    send = tmp_path / "send"
+    _write_send(send)
+    check = ["check", "--no-cache", "--format", "json", str(send)]
+    command, _, command_pids = _run(tmp_path, "check", check)
+    caller, _, caller_pids = _run(tmp_path, "caller", check)
+    assert len(set(command_pids)) == min(workers.usable_cores(), workers.MAX_AUTO_JOBS)
+    assert caller_pids == []
+    assert command.stdout == caller.stdout
+
+
+def test_auto_is_one_process_per_core_but_one_under_pre_commit(monkeypatch):
+    monkeypatch.setattr(workers, "usable_cores", lambda: 2)
+    assert workers.auto_jobs({}) == 2
+    assert workers.auto_jobs({"PRE_COMMIT": "1"}) == 1  # pre-commit runs a batch per core already
+    monkeypatch.setattr(workers, "usable_cores", lambda: 64)
+    assert workers.auto_jobs({}) == workers.MAX_AUTO_JOBS
+
+
+def test_workers_in_process_give_results_evidence_and_stages_as_one_process(ruleset, nlp):
+    items = [(message_from_text(case.text, path=f"m{index}.txt"),
+              merge_context([("test", parse_context_fields({"customer-level": index % 6 + 1}, where="test"))]))
+             for index, case in enumerate(_cases())]
+    one = Linter(ruleset, nlp=nlp, jobs=1)
+    two = Linter(ruleset, nlp=nlp, jobs=2)
+    two.min_fresh_units_for_workers = 0
+    one_results, two_results = list(one.check(items)), list(two.check(items))
+    assert two.workers_used == 2 and one.workers_used == 0
+    assert [r.path for r in two_results] == [m.path for m, _ in items]
+    assert [(r.level, r.evidence, r.findings) for r in two_results] == [(r.level, r.evidence, r.findings)
+                                                                       for r in one_results]
+    assert all(r.message is m for r, (m, _) in zip(two_results, items))  # the caller's own messages
+    # the workers' unit counts come back (a text repeated in two tasks is analysed in both)
+    assert set(two.stage_counts) == set(one.stage_counts)
+    assert sum(one.stage_counts.values()) <= sum(two.stage_counts.values()) <= sum(one.stage_counts.values()) + 10
+    assert any(r.findings for r in two_results)

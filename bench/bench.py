@@ -161,6 +161,34 @@ def peak_rss_mb(command: list[str], env=None) -> float:
     return int(run.stdout.strip()) / 1024
 
 
+def peak_total_pss_mb(command: list[str]) -> float | None:
+    """Peak memory of a command and its worker processes together, each page counted once however
+    many processes share it (Linux's proportional set size, sampled every 50 ms); None elsewhere."""
+    if not Path("/proc/self/smaps_rollup").exists():
+        return None
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL)
+
+    def tree(pid: int) -> list[int]:
+        try:
+            children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+        except OSError:
+            children = []
+        return [pid] + [descendant for child in children for descendant in tree(int(child))]
+
+    peak = 0
+    while process.poll() is None:
+        total = 0
+        for pid in tree(process.pid):
+            try:
+                total += sum(int(line.split()[1]) for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines()
+                             if line.startswith("Pss:"))
+            except OSError:
+                pass  # a worker that has just ended
+        peak = max(peak, total)
+        time.sleep(0.05)
+    return peak / 1024
+
+
 def stage_summary(linter) -> str:
     units, tokens = linter.stage_counts, linter.stage_tokens
     total_tokens = sum(tokens.values()) or 1
@@ -351,6 +379,15 @@ def memory(root: Path, msglint: list[str], bare_load: list[str], args) -> None:
             (folder_n / f"m{index:06}.txt").write_text(f"Lamp {index} is {index % 70}% off until Friday.")
         peak = peak_rss_mb(msglint + ["check", "--no-cache", "--format", "json", str(folder_n)])
         print(f"  {files:,} files                            {peak:>7.0f} MB")
+    # with workers the rows above are the largest process's; they share the pipeline's pages
+    for jobs in ("auto", "1"):
+        command = msglint + ["check", "--no-cache", "--jobs", jobs, "--format", "json", str(folder_n)]
+        if jobs == "1":
+            print(f"  {files:,} files, --jobs 1                {peak_rss_mb(command):>7.0f} MB")
+        total = peak_total_pss_mb(command)
+        if total is not None:
+            label = f"{files:,} files, --jobs {jobs}, all processes"
+            print(f"  {label:40} {total:>6.0f} MB   (proportional set size)")
 
 
 if __name__ == "__main__":

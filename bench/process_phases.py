@@ -4,6 +4,7 @@ written to a temporary folder, checked once in this fresh process.
 
     python bench/process_phases.py                 # 2,000 files, as `bench.py --dev`
     python bench/process_phases.py --files 500
+    python bench/process_phases.py --jobs auto     # with workers: split at the fork
 
 Phases nest as the run does ("units" holds planning, the surface, the model; "the model" holds its
 pipes), so they do not sum. One cold run is the point: run it a few times and read the spread.
@@ -72,6 +73,22 @@ class _TimedTokenizer:
         return getattr(self._tokenizer, name)
 
 
+def timed_workers() -> dict:
+    """When the run forks workers: the moments they start and return their last result."""
+    import msglint.analysis.workers as workers
+
+    marks: dict = {}
+    check_in_workers = workers.check_in_workers
+
+    def timed_check(*args, **kwargs):
+        marks["start"] = time.perf_counter()
+        yield from check_in_workers(*args, **kwargs)
+        marks["done"] = time.perf_counter()
+
+    workers.check_in_workers = timed_check
+    return marks
+
+
 def timed_tokenizer(nlp_module) -> None:
     load = nlp_module.load_pipeline
 
@@ -95,6 +112,9 @@ ORDER = ["importing spaCy", "loading the rules", "reading and validating the fil
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--files", type=int, default=2_000)
+    parser.add_argument("--jobs", default="1",
+                        help="1 (default): the phases, all in this process; auto or N: the same run with "
+                             "worker processes, split at the fork (what happens in the workers is not timed here)")
     args = parser.parse_args()
     from bench import write_dev_copy  # noqa: E402 - after the clock starts: it imports msglint's corpus reader
 
@@ -129,11 +149,22 @@ def main() -> None:
         timed(engine.Linter, "_lexical_hits", "paragraphs (tokenizing and matching)")
         timed(engine, "attach_rewrites", "rewrites")
         timed_pipes(engine)
+        marks = timed_workers()
         with contextlib.redirect_stdout(io.StringIO()):
-            code = cli.main(["check", "--no-cache", "--format", "json", str(folder)], one_run=True)  # as `msglint` runs
-        total = time.perf_counter() - before_run
-    print(f"msglint check --no-cache --format json: {args.files:,} files of dev copy ({words:,} words), "
-          f"exit {code}, {total:.2f} s in process (the interpreter's start and msglint.cli's import not included)")
+            code = cli.main(["check", "--no-cache", "--jobs", args.jobs, "--format", "json", str(folder)],
+                            one_run=True)  # as `msglint` runs
+        end = time.perf_counter()
+        total = end - before_run
+    print(f"msglint check --no-cache --jobs {args.jobs} --format json: {args.files:,} files of dev copy "
+          f"({words:,} words), exit {code}, {total:.2f} s in process (the interpreter's start and "
+          "msglint.cli's import not included)")
+    if marks:
+        print(f"  {'before the workers (this process alone)':48} {marks['start'] - before_run:6.2f} s")
+        for label in ORDER[:5]:
+            print(f"    {label:46} {spent[label]:6.2f} s")
+        print(f"  {'the workers, until their last result':48} {marks['done'] - marks['start']:6.2f} s")
+        print(f"  {'after':48} {end - marks['done']:6.2f} s")
+        return
     spent["  the surface: words, anchors, gates, matching"] -= spent["  planning the patterns the copy reaches"]
     for label in ORDER:
         print(f"  {label:48} {spent[label]:6.2f} s")

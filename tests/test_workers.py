@@ -21,27 +21,32 @@ from .conftest import REPO
 
 pytestmark = pytest.mark.skipif(not workers.can_fork(), reason="workers are forked, and this platform does not fork")
 
-# Runs the command line as the console entry does, noting which processes checked messages.
+# Runs the command line as the console entry does (msglint.cli.run, which ends with os._exit), noting
+# which processes checked messages; "caller" runs main() as a library caller would, "die" kills the
+# worker that takes the first task.
 RECORDING_RUN = """
 import json, os, sys
+from msglint import cli
 from msglint.analysis import workers
-from msglint.cli import main, one_blas_thread_by_default
 
 record, mode, *argv = sys.argv[1:]
-real = workers._check_task
+real_task, real_main = workers._check_task, cli.main
 
 def recording(task, batch_size):
     with open(record, "a") as out:
         out.write(f"{os.getpid()}\\n")
     if mode == "die":
         os._exit(3)
-    return real(task, batch_size)
+    return real_task(task, batch_size)
+
+def probed_main(_=None, *, one_run=False):
+    code = real_main(argv, one_run=one_run and mode != "caller")
+    print(json.dumps({"code": code, "pid": os.getpid(), "spacy_imported": "spacy" in sys.modules}), file=sys.stderr)
+    return code
 
 workers._check_task = recording
-one_blas_thread_by_default(os.environ)
-code = main(argv, one_run=mode != "caller")
-print(json.dumps({"code": code, "pid": os.getpid(), "spacy_imported": "spacy" in sys.modules}), file=sys.stderr)
-sys.exit(code)
+cli.main = probed_main
+cli.run()
 """
 
 
@@ -101,6 +106,28 @@ def test_a_cached_re_check_of_a_large_send_stays_in_one_process_without_spacy(tm
     assert len(set(first_pids)) == 2
     assert again_pids == [] and probe["spacy_imported"] is False
     assert again.stdout == first.stdout
+
+
+def test_a_reader_that_stops_early_leaves_no_worker_behind(tmp_path):
+    send = tmp_path / "send"
+    _write_send(send)
+    record = tmp_path / "pids.txt"
+    record.touch()
+    env = {**os.environ, "MSGLINT_CACHE_DIR": str(tmp_path / "cache")}
+    env.pop("PRE_COMMIT", None)
+    process = subprocess.Popen([sys.executable, "-c", RECORDING_RUN, str(record), "check", "check", "--no-cache",
+                                "--jobs", "2", str(send)], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               env=env, cwd=REPO)
+    assert process.stdout.readline()  # the first finding, then the reader goes away ("| head -1")
+    process.stdout.close()
+    _, stderr = process.communicate(timeout=120)
+    assert "Traceback" not in stderr.decode()
+    assert process.returncode == 1
+    pids = {int(line) for line in record.read_text().split()}
+    assert len(pids) == 2
+    for pid in pids:
+        with pytest.raises(ProcessLookupError):
+            os.kill(pid, 0)
 
 
 def test_a_worker_that_dies_is_one_error_line_and_exit_2(tmp_path):

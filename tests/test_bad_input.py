@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from .conftest import REPO
+
 
 def assert_one_line_error(result, *fragments):
     assert result.exit_code == 2, result
@@ -153,3 +155,38 @@ def test_unknown_rules_in_a_config_name_the_config_file(run_cli, tmp_path, monke
     result = run_cli("check", str(message))
     assert result.exit_code == 2 and result.stdout == ""
     assert result.stderr.strip() == f"msglint: error: {config}: {problem} (see 'msglint rules')"
+
+
+def test_a_run_inside_the_checkout_finds_the_checkouts_own_rules():
+    """Inside a source checkout Python finds msglint/ before the installed package, and the source
+    has no msglint.rules (rules/ installs as it): the checkout's rules/ are used, not a traceback.
+    `python -S` leaves site-packages, and so the installed or editable package, out of reach."""
+    import subprocess
+    import sys
+    from importlib import resources
+    from pathlib import Path
+
+    from msglint.ruleset.loading import builtin_rule_files
+
+    probe = "from msglint.ruleset.loading import builtin_rule_files as f; print('\\n'.join(str(p) for p in f()))"
+    run = subprocess.run([sys.executable, "-S", "-c", probe], capture_output=True, text=True, cwd=REPO)
+    assert run.returncode == 0, run.stderr
+    installed = Path(str(resources.files("msglint.rules")))
+    expected = [path.relative_to(installed) for path in builtin_rule_files()]
+    assert [Path(line).relative_to(REPO / "rules") for line in run.stdout.split()] == expected
+    assert len(expected) >= 5
+
+
+def test_missing_builtin_rules_are_one_error(monkeypatch, tmp_path):
+    from importlib import resources
+
+    from msglint.errors import MsglintError
+    from msglint.ruleset import loading
+
+    def no_rules_package(name):
+        raise ModuleNotFoundError(name)
+
+    monkeypatch.setattr(resources, "files", no_rules_package)
+    monkeypatch.setattr(loading, "SOURCE_RULES", tmp_path / "rules")
+    with pytest.raises(MsglintError, match="built-in rules are missing from this installation"):
+        loading.builtin_rule_files()

@@ -128,8 +128,21 @@ def _yaml_files(folder: Path) -> list[Path]:
     return found
 
 
+# The shipped rules sit at the top of a source checkout (rules/) and install as msglint.rules.
+SOURCE_RULES = Path(__file__).resolve().parents[2] / "rules"
+
+
 def builtin_rule_files() -> list[Path]:
-    return _yaml_files(Path(str(resources.files("msglint.rules"))))
+    try:
+        folder = Path(str(resources.files("msglint.rules")))
+    except ModuleNotFoundError:
+        # Python found this source folder before the installed package (a command run inside the
+        # checkout): the checkout's own rules are the ones beside this code.
+        folder = SOURCE_RULES
+        if not folder.is_dir():
+            raise MsglintError("the built-in rules are missing from this installation of msglint; "
+                               "reinstall it (pip install .)") from None
+    return _yaml_files(folder)
 
 
 def expand_rule_paths(paths: list[str]) -> list[Path]:

@@ -10,6 +10,10 @@ from pathlib import Path
 
 import pytest
 
+# As the console entry does, before numpy loads: one BLAS thread, so that the tests that fork
+# workers (tests/test_workers.py) fork a process without other threads.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
 from msglint.sources.context import Context, merge_context, parse_context_fields
 from msglint.analysis.engine import Linter
 from msglint.sources.message import message_from_text

@@ -3,10 +3,13 @@ process, in input order; only where there is uncached copy to share; a worker's 
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -22,8 +25,9 @@ from .conftest import REPO
 pytestmark = pytest.mark.skipif(not workers.can_fork(), reason="workers are forked, and this platform does not fork")
 
 # Runs the command line as the console entry does (msglint.cli.run, which ends with os._exit), noting
-# which processes checked messages; "caller" runs main() as a library caller would, "die" kills the
-# worker that takes the first task.
+# which processes checked messages. Modes: "caller" runs main() as a library caller would; "die" ends
+# each worker at its first task; "slow" makes every task last a second; "raise" and "refuse" make
+# the check raise an exception that cannot be pickled, or a MsglintError.
 RECORDING_RUN = """
 import json, os, sys
 from msglint import cli
@@ -32,11 +36,24 @@ from msglint.analysis import workers
 record, mode, *argv = sys.argv[1:]
 real_task, real_main = workers._check_task, cli.main
 
+class Unpicklable(Exception):
+    def __init__(self, what, lock):
+        super().__init__(what)
+        self.lock = lock
+
 def recording(task, batch_size):
     with open(record, "a") as out:
         out.write(f"{os.getpid()}\\n")
     if mode == "die":
         os._exit(3)
+    if mode == "slow":
+        import time
+        time.sleep(1)
+    if mode in ("raise", "refuse"):
+        import threading
+        from msglint.errors import MsglintError
+        fault = Unpicklable("the rule broke", threading.Lock()) if mode == "raise" else MsglintError("m.txt: refused")
+        workers._linter.check_serially = lambda *args, **kwargs: (_ for _ in ()).throw(fault)
     return real_task(task, batch_size)
 
 def probed_main(_=None, *, one_run=False):
@@ -153,6 +170,95 @@ def test_by_default_the_command_uses_every_core_but_a_caller_of_main_keeps_its_p
     assert command.stdout == caller.stdout
 
 
+def test_an_unexpected_error_in_a_worker_is_told_by_its_type_and_message(tmp_path):
+    send = tmp_path / "send"
+    _write_send(send)
+    run, probe, _ = _run(tmp_path, "raise", ["check", "--no-cache", "--jobs", "2", str(send)])
+    assert probe["code"] == 2 and run.stdout == ""
+    (error,) = run.stderr.strip().splitlines()[:-1]
+    assert error == ("msglint: internal error: WorkerError: Unpicklable: the rule broke (in a worker process) "
+                     "(set MSGLINT_DEBUG=1 for details)")
+
+
+def test_a_msglint_error_in_a_worker_is_the_usual_one_line_error(tmp_path):
+    send = tmp_path / "send"
+    _write_send(send)
+    run, probe, _ = _run(tmp_path, "refuse", ["check", "--no-cache", "--jobs", "2", str(send)])
+    assert probe["code"] == 2
+    assert run.stderr.strip().splitlines()[:-1] == ["msglint: error: m.txt: refused"]
+
+
+def test_workers_stop_when_their_parent_is_killed(tmp_path):
+    """A caller that kills msglint by its process id (an editor, a CI timeout) leaves no worker behind."""
+    send = tmp_path / "send"
+    _write_send(send)
+    record = tmp_path / "pids.txt"
+    record.touch()
+    env = {**os.environ, "MSGLINT_CACHE_DIR": str(tmp_path / "cache")}
+    env.pop("PRE_COMMIT", None)
+    parent = subprocess.Popen([sys.executable, "-c", RECORDING_RUN, str(record), "slow", "check", "--no-cache",
+                               "--jobs", "2", str(send)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                              env=env, cwd=REPO)
+    deadline = time.monotonic() + 120
+    while len(set(record.read_text().split())) < 2 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    pids = {int(pid) for pid in record.read_text().split()}
+    assert len(pids) == 2
+    parent.kill()
+    parent.wait()
+    deadline = time.monotonic() + 10
+    try:
+        while any(_alive(pid) for pid in pids) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not any(_alive(pid) for pid in pids)
+    finally:
+        for pid in pids:  # a failing run must not leave its orphans to the rest of the suite
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGKILL)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return False
+    return "State:\tZ" not in status  # a zombie has ended; only its exit status waits to be read
+
+
+def test_an_explicit_jobs_stays_in_one_process_where_workers_cannot_fork(ruleset, nlp, monkeypatch):
+    monkeypatch.setattr(workers, "can_fork", lambda: False)
+    linter = Linter(ruleset, nlp=nlp, jobs=2)
+    linter.min_fresh_units_for_workers = 0
+    items = _items()
+    results = list(linter.check(items))
+    assert linter.workers_used == 0 and len(results) == len(items)
+
+
+def test_repeated_copy_is_analysed_once_per_process_not_once_per_chunk_or_task(ruleset, nlp):
+    footer = "We miss you, friend! Come back soon."
+    items = [(message_from_text(f"Lamp number {i} is 20% off.\n\n{footer}"),
+              merge_context([("test", {})])) for i in range(700)]  # more than one chunk of 512
+    distinct_units = 700 + 2
+    one = Linter(ruleset, nlp=nlp, jobs=1)
+    one_results = list(one.check(items))
+    assert sum(one.stage_counts.values()) == distinct_units
+    two = Linter(ruleset, nlp=nlp, jobs=2)
+    two.min_fresh_units_for_workers = 0
+    two_results = list(two.check(items))
+    assert two.workers_used == 2
+    assert sum(two.stage_counts.values()) <= distinct_units + 2  # the footer at most once per worker
+    assert [r.findings for r in two_results] == [r.findings for r in one_results]
+    assert all({f.rule for f in r.findings} == {"expressive.simulated-intimacy"} for r in one_results)
+
+
+def test_usable_cores_follow_a_containers_cpu_quota(tmp_path):
+    limit = tmp_path / "cpu.max"
+    limit.write_text("150000 100000\n")  # one and a half cores: two processes
+    assert workers.usable_cores(limit) == min(2, workers.usable_cores(tmp_path / "none"))
+    limit.write_text("max 100000\n")
+    assert workers.usable_cores(limit) == workers.usable_cores(tmp_path / "none")
+
+
 def test_auto_is_one_process_per_core_but_one_under_pre_commit(monkeypatch):
     monkeypatch.setattr(workers, "usable_cores", lambda: 2)
     assert workers.auto_jobs({}) == 2
@@ -161,10 +267,14 @@ def test_auto_is_one_process_per_core_but_one_under_pre_commit(monkeypatch):
     assert workers.auto_jobs({}) == workers.MAX_AUTO_JOBS
 
 
+def _items():
+    return [(message_from_text(case.text, path=f"m{index}.txt"),
+             merge_context([("test", parse_context_fields({"customer-level": index % 6 + 1}, where="test"))]))
+            for index, case in enumerate(_cases())]
+
+
 def test_workers_in_process_give_results_evidence_and_stages_as_one_process(ruleset, nlp):
-    items = [(message_from_text(case.text, path=f"m{index}.txt"),
-              merge_context([("test", parse_context_fields({"customer-level": index % 6 + 1}, where="test"))]))
-             for index, case in enumerate(_cases())]
+    items = _items()
     one = Linter(ruleset, nlp=nlp, jobs=1)
     two = Linter(ruleset, nlp=nlp, jobs=2)
     two.min_fresh_units_for_workers = 0

@@ -16,6 +16,7 @@ that is not a database (corrupt, truncated) is rebuilt; a cache that cannot be o
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import os
 import sqlite3
@@ -169,3 +170,43 @@ class ResultCache:
                 db.executemany("INSERT OR REPLACE INTO units (key, hits) VALUES (?, ?)", rows)
         except sqlite3.Error as exc:
             self._bypass(exc)
+
+
+RECENT_TEXTS = 8192  # analyses kept in memory, of every kind together
+
+
+class KnownHits:
+    """What is already known of a text's analysis in this process: the recent analyses, kept in
+    memory, and then the result cache on disk (None with --no-cache).
+
+    The memory is what makes repeated copy cheap whatever the disk cache: a send's shared footer or
+    greeting is analysed once per process, not once per chunk of messages or per worker's task.
+    Bounded: past RECENT_TEXTS the oldest entries go, so a huge send keeps its memory flat.
+    """
+
+    def __init__(self, disk: ResultCache | None, size: int = RECENT_TEXTS):
+        self.disk = disk
+        self._size = size
+        self._recent: dict[tuple[str, str], list] = {}
+
+    def get_many(self, kind: str, texts: list[str]) -> dict[str, list]:
+        found = {text: hits for text in texts if (hits := self._recent.get((kind, text))) is not None}
+        if self.disk is not None and len(found) < len(texts):
+            stored = self.disk.get_many(kind, [text for text in texts if text not in found])
+            self._remember(kind, stored)
+            found.update(stored)
+        return found
+
+    def put_many(self, kind: str, fresh: dict[str, list]) -> None:
+        """Newly analysed texts: remembered, and written to the disk cache."""
+        self._remember(kind, fresh)
+        if self.disk is not None:
+            self.disk.put_many(kind, fresh)
+
+    def _remember(self, kind: str, found: dict[str, list]) -> None:
+        recent = self._recent
+        for text, hits in found.items():
+            recent[(kind, text)] = hits
+        if len(recent) > self._size:
+            for key in list(itertools.islice(recent, len(recent) - self._size)):  # the oldest first
+                del recent[key]

@@ -17,7 +17,7 @@ import re
 from dataclasses import replace
 from typing import Iterable, Iterator
 
-from .cache import ResultCache
+from .cache import KnownHits, ResultCache
 from ..sources.context import Context
 from .findings import Evidence, Finding, Location, Result
 from ..ruleset.hits import longest_non_overlapping
@@ -31,6 +31,7 @@ from .excerpts import excerpt_of
 from .suppress import is_suppressed, unknown_selectors
 from ..ruleset.loading import Rule, RuleSet
 from .units import split_blocks, split_units
+from . import workers
 
 _PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
 DEFAULT_BATCH_SIZE = 64
@@ -53,7 +54,9 @@ class Linter:
 
     shortcut=False parses every unit and runs every rule as written (the reference the stages are
     tested against); cache=None analyses every unit afresh; jobs > 1 checks a large send in that
-    many forked processes (msglint.analysis.workers).
+    many forked processes (msglint.analysis.workers, Linux only). A caller that asks for workers
+    should set OPENBLAS_NUM_THREADS=1 before numpy loads, as the command line does: a process
+    should not fork while other threads (OpenBLAS's) run.
 
     one_run=True is for a process that checks once and ends (the command line): once the pipeline
     and the compiled rules are built, everything then alive is moved out of the garbage collector's
@@ -68,6 +71,7 @@ class Linter:
         self._pipeline = pipeline
         self._nlp = nlp
         self.cache = cache
+        self.known = KnownHits(cache)  # recent analyses in memory, then the disk cache
         if cache is not None:
             cache.expect_rules(rule.id for rule in ruleset.rules)  # a cached hit of another rule is a miss
         self.shortcut = shortcut
@@ -121,12 +125,10 @@ class Linter:
         lead = list(itertools.islice(iterator, CHUNK_MESSAGES))
         items = itertools.chain(lead, iterator)
         self.workers_used = 0
-        if self.jobs > 1 and self._worth_workers(lead):
-            from .workers import check_in_workers
-
-            self.compiled  # built before the fork, so that every worker shares it
+        if self.jobs > 1 and workers.can_fork() and self._worth_workers(lead):
+            self.compiled, self._stand_ins  # built before the fork, so that every worker shares them
             per_task = max(1, min(MESSAGES_PER_TASK, len(lead) // (self.jobs * 4)))
-            yield from check_in_workers(self, items, self.jobs, batch_size, per_task)
+            yield from workers.check_in_workers(self, items, self.jobs, batch_size, per_task)
         else:
             yield from self.check_serially(items, batch_size=batch_size)
 
@@ -159,8 +161,7 @@ class Linter:
         units = {message.text[start:end] for message, _ in lead for start, end in split_units(message.text)}
         if len(units) < self.min_fresh_units_for_workers:
             return False
-        if self.cache is not None:
-            units.difference_update(self.cache.get_many("unit", list(units)))
+        units.difference_update(self.known.get_many("unit", list(units)))  # remembered for the check itself
         return len(units) >= self.min_fresh_units_for_workers
 
     def check_one(self, message: Message, context: Context) -> Result:
@@ -178,12 +179,11 @@ class Linter:
                                    for h in found[text])
 
     def _cached(self, kind: str, texts: list[str], analyse) -> dict:
-        found = self.cache.get_many(kind, texts) if self.cache else {}
+        found = self.known.get_many(kind, texts)
         missing = [text for text in texts if text not in found]
         if missing:
             fresh = analyse(missing)
-            if self.cache:
-                self.cache.put_many(kind, fresh)
+            self.known.put_many(kind, fresh)
             found.update(fresh)
         return found
 

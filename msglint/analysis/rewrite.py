@@ -357,15 +357,14 @@ def attach_rewrites(results: list[Result], linter) -> list[Result]:
 def _parse_plans(pending: list[_Pending], linter) -> list[list[Op]]:
     if not pending:
         return []
-    cache = linter.cache
+    known = linter.known
     plans: dict[tuple[str, str], list[Op]] = {}
     by_kind: dict[str, list[str]] = {}
     for item in pending:
         by_kind.setdefault(item.key, []).append(item.unit_text)
-    if cache is not None:
-        for kind, texts in by_kind.items():
-            for text, hits in cache.get_many(kind, list(dict.fromkeys(texts))).items():
-                plans[(kind, text)] = [Op(h.rule_id, h.start, h.end) for h in hits]
+    for kind, texts in by_kind.items():
+        for text, hits in known.get_many(kind, list(dict.fromkeys(texts))).items():
+            plans[(kind, text)] = [Op(h.rule_id, h.start, h.end) for h in hits]
     missing = [item for item in pending if (item.key, item.unit_text) not in plans]
     if missing:
         # units parsed for their hits moments ago are not parsed again
@@ -380,9 +379,8 @@ def _parse_plans(pending: list[_Pending], linter) -> list[list[Op]]:
             ops = next((ops for strategy in parse_strategies if (ops := strategy(doc, int(rel_start), int(rel_end)))), [])
             plans[(item.key, item.unit_text)] = ops
             fresh.setdefault(item.key, {})[item.unit_text] = [Hit(op.kind, op.start, op.end) for op in ops]
-        if cache is not None:
-            for kind, values in fresh.items():
-                cache.put_many(kind, values)
+        for kind, values in fresh.items():
+            known.put_many(kind, values)
     return [plans[(item.key, item.unit_text)] for item in pending]
 
 

@@ -288,3 +288,16 @@ def test_workers_in_process_give_results_evidence_and_stages_as_one_process(rule
     assert set(two.stage_counts) == set(one.stage_counts)
     assert sum(one.stage_counts.values()) <= sum(two.stage_counts.values()) <= sum(one.stage_counts.values()) + 10
     assert any(r.findings for r in two_results)
+
+
+def test_forgetting_the_recent_analyses_analyses_afresh(ruleset, nlp):
+    """What the benchmark relies on: a turn after forget() does the work again."""
+    linter = Linter(ruleset, nlp=nlp)
+    items = _items()[:40]
+    list(linter.check(items))
+    first = sum(linter.stage_counts.values())
+    list(linter.check(items))
+    assert sum(linter.stage_counts.values()) == first  # remembered: nothing analysed again
+    linter.known.forget()
+    list(linter.check(items))
+    assert sum(linter.stage_counts.values()) == 2 * first > 0

@@ -197,6 +197,10 @@ class KnownHits:
             found.update(stored)
         return found
 
+    def forget(self) -> None:
+        """Drop what is remembered in memory (a benchmark's turn must not reuse the last turn's)."""
+        self._recent.clear()
+
     def put_many(self, kind: str, fresh: dict[str, list]) -> None:
         """Newly analysed texts: remembered, and written to the disk cache."""
         self._remember(kind, fresh)

@@ -41,17 +41,18 @@ def _rule_options(function):
 
 
 class JobsParam(click.ParamType):
-    """--jobs: a number of processes from 1 to 64, or auto."""
+    """--jobs: a number of processes from 1 to MAX_JOBS, or auto."""
 
     name = "N|auto"
+    MAX_JOBS = 64
 
     def convert(self, value, param, ctx):
-        if value == "auto" or isinstance(value, int) and 1 <= value <= 64:
+        if value == "auto":
             return value
         text = str(value).strip()
-        if text.isdigit() and 1 <= int(text) <= 64:
+        if text.isdigit() and 1 <= int(text) <= self.MAX_JOBS:
             return int(text)
-        self.fail(f"{value!r} is neither auto nor a number from 1 to 64.", param, ctx)
+        self.fail(f"{value!r} is neither auto nor a number from 1 to {self.MAX_JOBS}.", param, ctx)
 
 
 @cli.command(help=f"Check messages in files, directories (walked for {', '.join('*' + s for s in READ_SUFFIXES)}) "

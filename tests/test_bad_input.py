@@ -190,3 +190,9 @@ def test_missing_builtin_rules_are_one_error(monkeypatch, tmp_path):
     monkeypatch.setattr(loading, "SOURCE_RULES", tmp_path / "rules")
     with pytest.raises(MsglintError, match="built-in rules are missing from this installation"):
         loading.builtin_rule_files()
+
+
+@pytest.mark.parametrize("jobs", ["0", "65", "two", "-1", ""])
+def test_a_bad_jobs_value_is_one_line(run_cli, jobs):
+    assert_one_line_error(run_cli("check", "--jobs", jobs, "-", stdin=b"Shoes 30% off.\n"),
+                          "--jobs", "neither auto nor a number from 1 to 64")

@@ -71,36 +71,48 @@ def _cases():
     return [case for case in load_corpus(REPO / "corpora") if case.text.strip()]
 
 
-def _write_send(folder: Path) -> int:
+@pytest.fixture(scope="module")
+def send(tmp_path_factory) -> Path:
     """Our corpus, twice over (the second time every line numbered apart), as one file per message
-    with a customer level and relationship of its own: enough fresh units to fork workers."""
-    folder.mkdir()
-    count = 0
+    with a customer level and relationship of its own: enough fresh units to fork workers. Only
+    read by the tests, so written once."""
+    folder = tmp_path_factory.mktemp("send")
     for copy in range(2):
         for index, case in enumerate(_cases()):
             relationship = "instrumental" if index % 3 else "expressive"
             text = case.text if copy == 0 else "\n".join(f"{line} ({index})" for line in case.text.splitlines())
             (folder / f"m{copy}-{index:03}.txt").write_text(
                 f"---\ncustomer-level: {index % 6 + 1}\nrelationship: {relationship}\n---\n{text}\n")
-            count += 1
-    return count
+    return folder
 
 
-def _run(tmp_path: Path, mode: str, args: list[str]) -> tuple[subprocess.CompletedProcess, dict | None, list[int]]:
+def _start(tmp_path: Path, mode: str, args: list[str], **popen) -> tuple[subprocess.Popen, Path]:
+    """The recording run started (its own cache folder, never under pre-commit), and the file its
+    workers write their process ids to."""
     record = tmp_path / f"pids-{len(list(tmp_path.glob('pids-*')))}.txt"
     record.touch()
     env = {**os.environ, "MSGLINT_CACHE_DIR": str(tmp_path / "cache")}
     env.pop("PRE_COMMIT", None)
-    run = subprocess.run([sys.executable, "-c", RECORDING_RUN, str(record), mode, *args], capture_output=True,
-                         text=True, env=env, cwd=REPO, timeout=300)
-    lines = run.stderr.strip().splitlines()
+    process = subprocess.Popen([sys.executable, "-c", RECORDING_RUN, str(record), mode, *args], env=env,
+                               cwd=REPO, **popen)
+    return process, record
+
+
+def _pids(record: Path) -> list[int]:
+    return [int(line) for line in record.read_text().split()]
+
+
+def _run(tmp_path: Path, mode: str, args: list[str]) -> tuple[subprocess.CompletedProcess, dict | None, list[int]]:
+    process, record = _start(tmp_path, mode, args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    stdout, stderr = process.communicate(timeout=300)
+    run = subprocess.CompletedProcess(process.args, process.returncode, stdout, stderr)
+    lines = stderr.strip().splitlines()
     probe = json.loads(lines[-1]) if lines and lines[-1].startswith("{") else None
-    return run, probe, [int(line) for line in record.read_text().split()]
+    return run, probe, _pids(record)
 
 
-def test_a_large_send_in_two_workers_gives_the_report_of_one_process(tmp_path):
-    send = tmp_path / "send"
-    files = _write_send(send)
+def test_a_large_send_in_two_workers_gives_the_report_of_one_process(tmp_path, send):
+    files = len(list(send.iterdir()))
     check = ["check", "--format", "json", str(send)]
     one, one_probe, one_pids = _run(tmp_path, "check", [*check, "--no-cache", "--jobs", "1"])
     two, two_probe, two_pids = _run(tmp_path, "check", [*check, "--no-cache", "--jobs", "2"])
@@ -114,9 +126,7 @@ def test_a_large_send_in_two_workers_gives_the_report_of_one_process(tmp_path):
     assert one_probe["code"] == two_probe["code"] == 1
 
 
-def test_a_cached_re_check_of_a_large_send_stays_in_one_process_without_spacy(tmp_path):
-    send = tmp_path / "send"
-    _write_send(send)
+def test_a_cached_re_check_of_a_large_send_stays_in_one_process_without_spacy(tmp_path, send):
     check = ["check", "--format", "json", "--jobs", "2", str(send)]
     first, _, first_pids = _run(tmp_path, "check", check)
     again, probe, again_pids = _run(tmp_path, "check", check)
@@ -125,31 +135,20 @@ def test_a_cached_re_check_of_a_large_send_stays_in_one_process_without_spacy(tm
     assert again.stdout == first.stdout
 
 
-def test_a_reader_that_stops_early_leaves_no_worker_behind(tmp_path):
-    send = tmp_path / "send"
-    _write_send(send)
-    record = tmp_path / "pids.txt"
-    record.touch()
-    env = {**os.environ, "MSGLINT_CACHE_DIR": str(tmp_path / "cache")}
-    env.pop("PRE_COMMIT", None)
-    process = subprocess.Popen([sys.executable, "-c", RECORDING_RUN, str(record), "check", "check", "--no-cache",
-                                "--jobs", "2", str(send)], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                               env=env, cwd=REPO)
+def test_a_reader_that_stops_early_leaves_no_worker_behind(tmp_path, send):
+    process, record = _start(tmp_path, "check", ["check", "--no-cache", "--jobs", "2", str(send)],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     assert process.stdout.readline()  # the first finding, then the reader goes away ("| head -1")
     process.stdout.close()
     _, stderr = process.communicate(timeout=120)
     assert "Traceback" not in stderr.decode()
     assert process.returncode == 1
-    pids = {int(line) for line in record.read_text().split()}
+    pids = set(_pids(record))
     assert len(pids) == 2
-    for pid in pids:
-        with pytest.raises(ProcessLookupError):
-            os.kill(pid, 0)
+    assert not any(_alive(pid) for pid in pids)
 
 
-def test_a_worker_that_dies_is_one_error_line_and_exit_2(tmp_path):
-    send = tmp_path / "send"
-    _write_send(send)
+def test_a_worker_that_dies_is_one_error_line_and_exit_2(tmp_path, send):
     run, probe, pids = _run(tmp_path, "die", ["check", "--no-cache", "--jobs", "2", str(send)])
     assert pids, "no worker started"
     assert probe["code"] == 2
@@ -159,9 +158,7 @@ def test_a_worker_that_dies_is_one_error_line_and_exit_2(tmp_path):
 
 
 @pytest.mark.skipif(workers.usable_cores() < 2, reason="auto is one process on one core")
-def test_by_default_the_command_uses_every_core_but_a_caller_of_main_keeps_its_process(tmp_path):
-    send = tmp_path / "send"
-    _write_send(send)
+def test_by_default_the_command_uses_every_core_but_a_caller_of_main_keeps_its_process(tmp_path, send):
     check = ["check", "--no-cache", "--format", "json", str(send)]
     command, _, command_pids = _run(tmp_path, "check", check)
     caller, _, caller_pids = _run(tmp_path, "caller", check)
@@ -170,9 +167,7 @@ def test_by_default_the_command_uses_every_core_but_a_caller_of_main_keeps_its_p
     assert command.stdout == caller.stdout
 
 
-def test_an_unexpected_error_in_a_worker_is_told_by_its_type_and_message(tmp_path):
-    send = tmp_path / "send"
-    _write_send(send)
+def test_an_unexpected_error_in_a_worker_is_told_by_its_type_and_message(tmp_path, send):
     run, probe, _ = _run(tmp_path, "raise", ["check", "--no-cache", "--jobs", "2", str(send)])
     assert probe["code"] == 2 and run.stdout == ""
     (error,) = run.stderr.strip().splitlines()[:-1]
@@ -180,29 +175,20 @@ def test_an_unexpected_error_in_a_worker_is_told_by_its_type_and_message(tmp_pat
                      "(set MSGLINT_DEBUG=1 for details)")
 
 
-def test_a_msglint_error_in_a_worker_is_the_usual_one_line_error(tmp_path):
-    send = tmp_path / "send"
-    _write_send(send)
+def test_a_msglint_error_in_a_worker_is_the_usual_one_line_error(tmp_path, send):
     run, probe, _ = _run(tmp_path, "refuse", ["check", "--no-cache", "--jobs", "2", str(send)])
     assert probe["code"] == 2
     assert run.stderr.strip().splitlines()[:-1] == ["msglint: error: m.txt: refused"]
 
 
-def test_workers_stop_when_their_parent_is_killed(tmp_path):
+def test_workers_stop_when_their_parent_is_killed(tmp_path, send):
     """A caller that kills msglint by its process id (an editor, a CI timeout) leaves no worker behind."""
-    send = tmp_path / "send"
-    _write_send(send)
-    record = tmp_path / "pids.txt"
-    record.touch()
-    env = {**os.environ, "MSGLINT_CACHE_DIR": str(tmp_path / "cache")}
-    env.pop("PRE_COMMIT", None)
-    parent = subprocess.Popen([sys.executable, "-c", RECORDING_RUN, str(record), "slow", "check", "--no-cache",
-                               "--jobs", "2", str(send)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                              env=env, cwd=REPO)
+    parent, record = _start(tmp_path, "slow", ["check", "--no-cache", "--jobs", "2", str(send)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 120
-    while len(set(record.read_text().split())) < 2 and time.monotonic() < deadline:
+    while len(set(_pids(record))) < 2 and time.monotonic() < deadline:
         time.sleep(0.05)
-    pids = {int(pid) for pid in record.read_text().split()}
+    pids = set(_pids(record))
     assert len(pids) == 2
     parent.kill()
     parent.wait()

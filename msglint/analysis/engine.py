@@ -38,7 +38,6 @@ DEFAULT_BATCH_SIZE = 64
 CHUNK_MESSAGES = 512  # messages analysed together: large enough to batch, small enough to stream
 TEXTS_PER_BATCH = 2048  # blocks or units tokenized and parsed together, whatever the message sizes
 KEPT_PARAGRAPH_DOCS = 1024  # unit Docs kept per chunk for the paragraphs that are one unit
-MESSAGES_PER_TASK = 64  # messages a worker process checks at a time (msglint.analysis.workers)
 # Fewer uncached units than this in the first chunk: one process. Forking and feeding two workers
 # costs about 0.1 s; a unit of dev copy about 0.5 ms to analyse.
 MIN_FRESH_UNITS_FOR_WORKERS = 400
@@ -70,7 +69,6 @@ class Linter:
         self.ruleset = ruleset
         self._pipeline = pipeline
         self._nlp = nlp
-        self.cache = cache
         self.known = KnownHits(cache)  # recent analyses in memory, then the disk cache
         if cache is not None:
             cache.expect_rules(rule.id for rule in ruleset.rules)  # a cached hit of another rule is a miss
@@ -86,6 +84,11 @@ class Linter:
         # units analysed, and their tokens, by the stage they reached (for the benchmark)
         self.stage_counts: collections.Counter = collections.Counter()
         self.stage_tokens: collections.Counter = collections.Counter()
+
+    @property
+    def cache(self) -> ResultCache | None:
+        """The result cache on disk, behind the recent analyses (None with --no-cache)."""
+        return self.known.disk
 
     @property
     def nlp(self):
@@ -127,8 +130,8 @@ class Linter:
         self.workers_used = 0
         if self.jobs > 1 and workers.can_fork() and self._worth_workers(lead):
             self.compiled, self._stand_ins  # built before the fork, so that every worker shares them
-            per_task = max(1, min(MESSAGES_PER_TASK, len(lead) // (self.jobs * 4)))
-            yield from workers.check_in_workers(self, items, self.jobs, batch_size, per_task)
+            yield from workers.check_in_workers(self, items, self.jobs, batch_size,
+                                                workers.messages_per_task(len(lead), self.jobs))
         else:
             yield from self.check_serially(items, batch_size=batch_size)
 

@@ -33,6 +33,7 @@ from ..errors import MsglintError
 # at eight, which is more than one parent reading the files keeps busy on most sends.
 MAX_AUTO_JOBS = 8
 TASKS_PER_WORKER = 3  # tasks queued per worker, so none waits for the reader
+MESSAGES_PER_TASK = 64  # at most; fewer when the send is small, so that every worker gets several
 CGROUP_CPU_LIMIT = Path("/sys/fs/cgroup/cpu.max")  # a container's CPU quota (cgroup v2)
 _PR_SET_PDEATHSIG = 1  # prctl(2)
 
@@ -68,6 +69,11 @@ def auto_jobs(environ=os.environ) -> int:
     if environ.get("PRE_COMMIT") == "1" or not can_fork():
         return 1
     return max(1, min(usable_cores(), MAX_AUTO_JOBS))
+
+
+def messages_per_task(lead_messages: int, jobs: int) -> int:
+    """Task size for a send whose first chunk holds `lead_messages` messages."""
+    return max(1, min(MESSAGES_PER_TASK, lead_messages // (jobs * 4)))
 
 
 def check_in_workers(linter, items: Iterable, jobs: int, batch_size: int, messages_per_task: int) -> Iterator:
